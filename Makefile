@@ -1,0 +1,90 @@
+# pushgate: make, make check, make bench, make install
+#
+# Build outputs go to $(BUILD) (default build/); the sanitizer build used by
+# `make check` goes to build/san.  Nothing under build/ is ever committed.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+PKGS    := libgit2 inih libssh2 libcrypto
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+           -Wformat=2 -Wno-format-nonliteral -fno-strict-aliasing \
+           -Icommon $(PKG_CFLAGS)
+LDFLAGS += -Wl,--as-needed
+LDLIBS  += $(PKG_LIBS)
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRCS  := $(sort $(wildcard common/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB       := $(BUILD)/libpushgate.a
+HOOKS     := $(BUILD)/hooks/pre-receive $(BUILD)/hooks/update $(BUILD)/hooks/post-receive
+CLI       := $(BUILD)/pushgate
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+HDRS      := $(wildcard common/*.h cli/*.h)
+
+.PHONY: all unit-bins unit e2e check san bench install clean
+all: $(HOOKS) $(CLI)
+
+$(BUILD)/common/%.o: common/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hooks/%: hooks/%.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(CLI): $(CLI_SRCS) $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_SRCS) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+unit-bins: $(UNIT_BINS)
+
+# Each unit test is a cmocka program; the runner prints cmocka's own summary
+# lines and a total.
+unit: unit-bins
+	tests/unit/run.sh $(BUILD)
+
+e2e: all
+	tests/e2e/run.sh $(BUILD)
+
+san:
+	$(MAKE) BUILD=build/san SANITIZE=1 all unit-bins
+
+# The whole suite: plain build, then the same tests under ASan and UBSan.
+check:
+	$(MAKE) all unit-bins
+	tests/unit/run.sh build
+	$(MAKE) san
+	tests/unit/run.sh build/san
+	tests/e2e/run.sh build/san
+	tests/e2e/run.sh build
+
+bench: all
+	tests/bench/run.sh $(BUILD)
+
+install: all
+	./install.sh --prefix $(PREFIX)
+
+clean:
+	rm -rf build

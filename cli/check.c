@@ -1,0 +1,83 @@
+/* pushgate check: every problem of a configuration, as FILE:LINE: message. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <git2.h>
+
+#include "cli.h"
+#include "config.h"
+#include "engine.h"
+
+static void print_summary(const struct pg_config *cfg, const char *path)
+{
+	struct pg_buf ids = PG_BUF_INIT;
+
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		if (i)
+			pg_buf_puts(&ids, ", ");
+		pg_source_name(&ids, &cfg->sources[i]);
+	}
+	printf("%s: valid: %zu rule%s, %zu group%s, %zu file%s; identity: %s; atomic: %s\n",
+	       path, cfg->nrules, cfg->nrules == 1 ? "" : "s",
+	       cfg->ngroups, cfg->ngroups == 1 ? "" : "s",
+	       cfg->nfiles - 1, cfg->nfiles - 1 == 1 ? "" : "s",
+	       pg_buf_cstr(&ids), cfg->atomic ? "yes" : "no");
+	pg_buf_free(&ids);
+}
+
+int pg_cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *given = NULL;
+	git_repository *repo = NULL;
+	struct pg_config *cfg;
+	char *path, *tried;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		if (c != 'c') {
+			fputs("usage: pushgate check [-c FILE]\n", stderr);
+			return PG_EXIT_USAGE;
+		}
+		given = optarg;
+	}
+	if (optind != argc) {
+		fputs("usage: pushgate check [-c FILE]\n", stderr);
+		return PG_EXIT_USAGE;
+	}
+
+	/* Look where a hook run in this repository would look. */
+	git_libgit2_init();
+	if (!given && git_repository_open_ext(&repo, ".", 0, NULL) < 0)
+		repo = NULL;
+	path = pg_config_locate(given, repo, &tried);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	if (!path) {
+		printf("pushgate: no configuration found: %s\n", tried);
+		free(tried);
+		return PG_EXIT_NO;
+	}
+
+	rc = pg_config_load(&cfg, path);
+	for (size_t i = 0; i < cfg->ndiags; i++) {
+		const struct pg_diag *d = &cfg->diags[i];
+
+		if (d->line)
+			printf("%s:%d: %s\n", d->file, d->line, d->msg);
+		else
+			printf("%s: %s\n", d->file, d->msg);
+	}
+	if (rc == 0)
+		print_summary(cfg, path);
+	else
+		printf("%s: invalid: %zu problem%s\n", path, cfg->ndiags,
+		       cfg->ndiags == 1 ? "" : "s");
+	pg_config_free(cfg);
+	free(path);
+	return rc == 0 ? PG_EXIT_OK : PG_EXIT_NO;
+}

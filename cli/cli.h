@@ -1,0 +1,13 @@
+/* The subcommands of `pushgate`; each returns the process exit code. */
+#ifndef PG_CLI_H
+#define PG_CLI_H
+
+/* Exit codes of every subcommand (SPEC.md). */
+#define PG_EXIT_OK 0		/* valid / accept / intact */
+#define PG_EXIT_NO 1		/* invalid / reject / not intact */
+#define PG_EXIT_USAGE 2		/* usage or internal error */
+
+int pg_cmd_check(int argc, char **argv);
+int pg_cmd_explain(int argc, char **argv);
+
+#endif

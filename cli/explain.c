@@ -1,0 +1,166 @@
+/*
+ * pushgate explain: one ref update through the same engine a hook uses,
+ * without pushing; prints the decision and every rule that applied.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "error.h"
+#include "escape.h"
+#include "report.h"
+
+static const char usage[] =
+	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";
+
+static const char *change_name(enum pg_change c)
+{
+	switch (c) {
+	case PG_CHANGE_CREATE:
+		return "create";
+	case PG_CHANGE_FASTFORWARD:
+		return "fast-forward";
+	case PG_CHANGE_REWRITE:
+		return "non-fast-forward (force-push)";
+	case PG_CHANGE_DELETE:
+		return "delete";
+	}
+	return "?";
+}
+
+/* "0" or zeros: no object; else a revision of the repository, unpeeled. */
+static int resolve(git_repository *repo, const char *spec, char hex[GIT_OID_HEXSZ + 1])
+{
+	git_object *obj;
+
+	if (strspn(spec, "0") == strlen(spec)) {
+		memset(hex, '0', GIT_OID_HEXSZ);
+		hex[GIT_OID_HEXSZ] = '\0';
+		return 0;
+	}
+	if (git_revparse_single(&obj, repo, spec) < 0) {
+		const git_error *e = git_error_last();
+
+		fprintf(stderr, "pushgate: cannot resolve '%s': %s\n", spec,
+			e ? e->message : "unknown");
+		return -1;
+	}
+	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+}
+
+static void print_escaped(const char *label, const char *s)
+{
+	struct pg_buf b = PG_BUF_INIT;
+
+	pg_escape_puts(&b, s ? s : "(none)");
+	printf("%s%s\n", label, b.ptr);
+	pg_buf_free(&b);
+}
+
+static void print_verdict(const struct pg_engine *e, const struct pg_update *u,
+			  const struct pg_verdict *v)
+{
+	struct pg_buf out = PG_BUF_INIT;
+
+	print_escaped("repository: ", pg_engine_repo_name(e));
+	if (pg_engine_user(e))
+		printf("pusher:     %s (via %s)\n", pg_engine_user(e), pg_engine_via(e));
+	else
+		printf("pusher:     (not identified)\n");
+	print_escaped("ref:        ", u->ref);
+	printf("update:     %.12s -> %.12s: %s\n", u->old_hex, u->new_hex,
+	       v->classified ? change_name(v->change) : "(not classified)");
+	if (!v->napplied)
+		printf("rules:      none match; the ref is not protected\n");
+	for (size_t i = 0; i < v->napplied; i++) {
+		struct pg_buf t = PG_BUF_INIT;
+
+		pg_rule_title(&t, v->applied[i].rule);
+		printf("rule:       %s at %s:%d: %s\n", t.ptr, v->applied[i].rule->file,
+		       v->applied[i].rule->line, v->applied[i].what);
+		pg_buf_free(&t);
+	}
+	printf("decision:   %s\n", v->rejected ? "REJECT" : v->nfindings ? "ACCEPT (with warnings)"
+									 : "ACCEPT");
+	pg_report_verdict(&out, u->ref, v);
+	if (out.len) {
+		printf("\nwhat the pusher sees:\n");
+		fwrite(out.ptr, 1, out.len, stdout);
+	}
+	pg_buf_free(&out);
+}
+
+int pg_cmd_explain(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "git-dir", required_argument, NULL, 'g' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "push-option", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pg_engine_opts opts = { NULL, NULL, NULL };
+	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+	struct pg_verdict v;
+	struct pg_update u;
+	struct pg_engine *e;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts.config_path = optarg;
+			break;
+		case 'g':
+			opts.git_dir = optarg;
+			break;
+		case 'u':
+			opts.user = optarg;
+			break;
+		case 'o':
+			break;	/* push options: no rule of this version reads them */
+		default:
+			fputs(usage, stderr);
+			return PG_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 3 || !opts.git_dir) {
+		fputs(usage, stderr);
+		return PG_EXIT_USAGE;
+	}
+
+	pg_engine_open(&e, &opts);
+	if (!pg_engine_repo(e)) {
+		fprintf(stderr, "pushgate: cannot open repository %s\n", opts.git_dir);
+		pg_engine_free(e);
+		return PG_EXIT_USAGE;
+	}
+	if (resolve(pg_engine_repo(e), argv[optind + 1], old_hex) < 0 ||
+	    resolve(pg_engine_repo(e), argv[optind + 2], new_hex) < 0 ||
+	    pg_update_set(&u, argv[optind], old_hex, new_hex) < 0) {
+		if (pg_error_last()[0])
+			fprintf(stderr, "pushgate: %s\n", pg_error_last());
+		pg_engine_free(e);
+		return PG_EXIT_USAGE;
+	}
+
+	memset(&v, 0, sizeof(v));
+	pg_engine_decide(e, &u, &v);
+	print_verdict(e, &u, &v);
+	if (!pg_engine_config_valid(e))
+		rc = PG_EXIT_USAGE;
+	else
+		rc = v.rejected ? PG_EXIT_NO : PG_EXIT_OK;
+	pg_verdict_clear(&v);
+	free(u.ref);
+	pg_engine_free(e);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * The policy as the admin wrote it: INI files read with inih, checked
+ * against the schema of SPEC.md.  Every problem is kept with its FILE:LINE
+ * so `pushgate check` can show them all; a configuration with any problem
+ * is not used by the hooks at all (they fail closed), because a typo must
+ * never weaken policy.  Nothing here knows about git or about pushes.
+ */
+#ifndef PG_CONFIG_H
+#define PG_CONFIG_H
+
+#include <stddef.h>
+
+#include "identity.h"
+
+enum pg_mode { PG_MODE_ENFORCE, PG_MODE_WARN };
+
+/* A member list: user names, "@group"s, '*' (everyone identified), 'none'. */
+struct pg_members {
+	int set;		/* the key was written; else defaults apply */
+	const char *file;	/* where it was written (first line) */
+	int line;
+	int everyone;		/* '*' */
+	int nobody;		/* 'none' */
+	char **names;		/* users, and groups with their '@' */
+	size_t nnames;
+	char *text;		/* normalised for messages: "alice, @release" */
+};
+
+enum pg_rule_kind { PG_RULE_BRANCH, PG_RULE_TAG };
+
+/* A [branch "PATTERN"] or [tag "PATTERN"] section. */
+struct pg_rule {
+	enum pg_rule_kind kind;
+	char *pattern;		/* below refs/heads/ or refs/tags/ */
+	const char *file;
+	int line;		/* of the section header */
+	char **repos;		/* repository name globs; none: every repo */
+	size_t nrepos;
+	struct pg_members push;		/* branch: fast-forward */
+	struct pg_members create;
+	struct pg_members force_push;	/* branch: non-fast-forward */
+	struct pg_members del;
+	struct pg_members update;	/* tag: moving it */
+	enum pg_mode mode;
+	char *control;		/* e.g. "ISO27001:8.32", or NULL */
+	char **help;		/* lines */
+	size_t nhelp;
+};
+
+struct pg_group {
+	char *name;		/* without '@' */
+	const char *file;
+	int line;
+	struct pg_members members;
+};
+
+struct pg_diag {
+	const char *file;
+	int line;		/* 0: the whole file */
+	char *msg;
+};
+
+struct pg_config {
+	const char *path;		/* the top file, as given */
+	struct pg_source *sources;	/* [core] identity, in order */
+	size_t nsources;
+	char *repos_root;
+	int atomic;
+	struct pg_group *groups;
+	size_t ngroups;
+	struct pg_rule *rules;		/* in file order */
+	size_t nrules;
+	char **files;			/* every file read; owns the names above */
+	size_t nfiles;
+	struct pg_diag *diags;		/* problems, in the order found */
+	size_t ndiags;
+};
+
+/*
+ * Read PATH and what it includes.  *out is always set (free it with
+ * pg_config_free); returns 0 when the configuration is valid and -1 when
+ * (*out)->diags lists at least one problem.
+ */
+int pg_config_load(struct pg_config **out, const char *path);
+void pg_config_free(struct pg_config *cfg);
+
+/*
+ * Is USER in M (resolving @groups of CFG)?  USER NULL (nobody identified)
+ * is in no list.  M must come from a valid configuration.
+ */
+int pg_members_contains(const struct pg_config *cfg,
+			const struct pg_members *m, const char *user);
+
+/* "[branch \"main\"]" for messages. */
+void pg_rule_title(struct pg_buf *out, const struct pg_rule *r);
+
+/* Identity sources used when [core] identity is not written. */
+extern const char *const pg_default_identity;
+
+#endif

@@ -1,0 +1,321 @@
+#include "engine.h"
+#include "classify.h"
+#include "error.h"
+#include "identity.h"
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SYSTEM_CONFIG "/etc/pushgate/pushgate.ini"
+#define MAX_DIAGS_SHOWN 5
+
+struct pg_engine {
+	git_repository *repo;
+	char *repo_error;	/* why the repository could not be opened */
+	char *config_path;	/* NULL: none found */
+	char *config_tried;	/* where we looked, when none was found */
+	struct pg_config *cfg;
+	int config_ok;
+	char *user;
+	char *via;
+	char *no_user_why;
+	char *repo_name;
+};
+
+static char *git_message(const char *what)
+{
+	const git_error *e = git_error_last();
+	struct pg_buf b = PG_BUF_INIT;
+
+	pg_buf_printf(&b, "%s: %s", what, e && e->message ? e->message : "unknown error");
+	return pg_buf_detach(&b);
+}
+
+static void open_repo(struct pg_engine *e, const char *git_dir)
+{
+	int rc;
+
+	/* Objects a push brings were hashed by index-pack already. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/* git itself checked the repository's owner before running the hook. */
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	if (git_dir)
+		rc = git_repository_open_ext(&e->repo, git_dir,
+					     GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	else
+		rc = git_repository_open_ext(&e->repo, NULL,
+					     GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (rc < 0) {
+		e->repo = NULL;
+		e->repo_error = git_message("cannot open the repository");
+	}
+}
+
+char *pg_config_locate(const char *given, git_repository *repo, char **tried)
+{
+	const char *env = getenv("PUSHGATE_CONFIG");
+	git_config *snap = NULL;
+	git_buf path = GIT_BUF_INIT;
+	char *found = NULL;
+	struct stat st;
+
+	*tried = NULL;
+	if (given)
+		return pg_xstrdup(given);
+	if (env && *env)
+		return pg_xstrdup(env);
+	if (repo && git_repository_config_snapshot(&snap, repo) == 0) {
+		if (git_config_get_path(&path, snap, "pushgate.config") == 0 && path.size)
+			found = pg_xstrdup(path.ptr);
+		git_buf_dispose(&path);
+		git_config_free(snap);
+		if (found)
+			return found;
+	}
+	if (stat(SYSTEM_CONFIG, &st) == 0)
+		return pg_xstrdup(SYSTEM_CONFIG);
+	*tried = pg_xstrdup("tried $PUSHGATE_CONFIG, git config pushgate.config and "
+			    SYSTEM_CONFIG);
+	return NULL;
+}
+
+static int has_source(const struct pg_config *cfg, enum pg_source_kind k)
+{
+	for (size_t i = 0; i < cfg->nsources; i++)
+		if (cfg->sources[i].kind == k)
+			return 1;
+	return 0;
+}
+
+static void resolve_identity(struct pg_engine *e, const char *given)
+{
+	struct pg_identity id = { NULL, NULL };
+	struct pg_buf why = PG_BUF_INIT;
+	int rc;
+
+	if (given) {
+		if (!pg_identity_name_valid(given)) {
+			e->no_user_why = pg_xstrdup("the user name given is not valid");
+			return;
+		}
+		e->user = pg_xstrdup(given);
+		e->via = pg_xstrdup("explain");
+		return;
+	}
+	rc = pg_identity_resolve(&id, e->cfg->sources, e->cfg->nsources,
+				 pg_getenv_process, NULL);
+	if (rc == 0) {
+		e->user = id.user;
+		e->via = id.via;
+		return;
+	}
+	if (rc < 0) {
+		pg_buf_puts(&why, pg_error_last());
+	} else {
+		pg_buf_puts(&why, "no identity source answered; tried ");
+		for (size_t i = 0; i < e->cfg->nsources; i++) {
+			if (i)
+				pg_buf_puts(&why, ", ");
+			pg_source_name(&why, &e->cfg->sources[i]);
+		}
+	}
+	e->no_user_why = pg_buf_detach(&why);
+	pg_identity_clear(&id);
+}
+
+static void name_repo(struct pg_engine *e)
+{
+	char *dir;
+	size_t n;
+
+	if (!e->repo)
+		return;
+	dir = pg_xstrdup(git_repository_path(e->repo));
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	e->repo_name = pg_repo_name(dir, e->cfg->repos_root,
+				    has_source(e->cfg, PG_SRC_GITEA),
+				    has_source(e->cfg, PG_SRC_GITOLITE),
+				    pg_getenv_process, NULL);
+	free(dir);
+}
+
+void pg_engine_open(struct pg_engine **out, const struct pg_engine_opts *opts)
+{
+	struct pg_engine *e = pg_xcalloc(1, sizeof(*e));
+
+	git_libgit2_init();
+	open_repo(e, opts->git_dir);
+	e->config_path = pg_config_locate(opts->config_path, e->repo, &e->config_tried);
+	if (e->config_path) {
+		e->config_ok = pg_config_load(&e->cfg, e->config_path) == 0;
+		if (e->config_ok) {
+			resolve_identity(e, opts->user);
+			name_repo(e);
+		}
+	}
+	*out = e;
+}
+
+void pg_engine_free(struct pg_engine *e)
+{
+	if (!e)
+		return;
+	git_repository_free(e->repo);
+	free(e->repo_error);
+	free(e->config_path);
+	free(e->config_tried);
+	pg_config_free(e->cfg);
+	free(e->user);
+	free(e->via);
+	free(e->no_user_why);
+	free(e->repo_name);
+	free(e);
+	git_libgit2_shutdown();
+}
+
+int pg_engine_config_valid(const struct pg_engine *e)
+{
+	return e->config_ok;
+}
+
+int pg_engine_atomic(const struct pg_engine *e)
+{
+	return e->config_ok ? e->cfg->atomic : 1;
+}
+
+/* With no usable configuration nothing can be told apart: refuse it all. */
+static void refuse_config(const struct pg_engine *e, struct pg_verdict *v, int brief)
+{
+	struct pg_finding *f;
+	const struct pg_config *cfg = e->cfg;
+
+	if (brief) {
+		pg_verdict_add(v, NULL, 0, "failing closed, as above");
+		return;
+	}
+	if (!e->config_path) {
+		f = pg_verdict_add(v, NULL, 0, "no pushgate configuration was found; failing closed");
+		pg_finding_addf(f, "%s", e->config_tried);
+		pg_finding_addf(f, "an admin must install one (see pushgate.ini(5))");
+		return;
+	}
+	f = pg_verdict_add(v, NULL, 0, "the pushgate configuration is invalid; failing closed");
+	for (size_t i = 0; i < cfg->ndiags && i < MAX_DIAGS_SHOWN; i++) {
+		const struct pg_diag *d = &cfg->diags[i];
+
+		if (d->line)
+			pg_finding_addf(f, "%s:%d: %s", d->file, d->line, d->msg);
+		else
+			pg_finding_addf(f, "%s: %s", d->file, d->msg);
+	}
+	if (cfg->ndiags > MAX_DIAGS_SHOWN)
+		pg_finding_addf(f, "... and %zu more", cfg->ndiags - MAX_DIAGS_SHOWN);
+	pg_finding_addf(f, "an admin can list every problem with: pushgate check -c %s",
+			e->config_path);
+}
+
+static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v,
+		   int brief)
+{
+	struct pg_request req;
+	enum pg_change change;
+	int protects;
+
+	if (!e->config_ok) {
+		refuse_config(e, v, brief);
+		return;
+	}
+	protects = pg_policy_protects(e->cfg, u->ref, e->repo_name);
+	if (!e->repo) {
+		/* The repository is needed to tell a fast-forward from a rewrite. */
+		if (protects) {
+			struct pg_finding *f = pg_verdict_add(v, NULL, 0,
+				"internal error; failing closed");
+
+			pg_finding_addf(f, "%s", e->repo_error);
+			v->protected = 1;
+		}
+		return;
+	}
+	if (pg_classify(e->repo, u, &change) < 0) {
+		if (protects) {
+			struct pg_finding *f = pg_verdict_add(v, NULL, 0,
+				"internal error; failing closed");
+
+			pg_finding_addf(f, "%s", pg_error_last());
+			v->protected = 1;
+		}
+		return;
+	}
+	v->classified = 1;
+	v->change = change;
+	memset(&req, 0, sizeof(req));
+	req.ref = u->ref;
+	req.old_hex = u->old_hex;
+	req.new_hex = u->new_hex;
+	req.change = change;
+	req.repo = e->repo_name;
+	req.user = e->user;
+	req.via = e->via;
+	req.no_user_why = e->no_user_why;
+	pg_policy_decide(e->cfg, &req, v);
+}
+
+void pg_engine_decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v)
+{
+	decide(e, u, v, 0);
+}
+
+size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
+		       struct pg_buf *out)
+{
+	size_t rejected = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pg_verdict v;
+
+		memset(&v, 0, sizeof(v));
+		/* A broken configuration is explained once, not once per ref. */
+		decide(e, &u[i], &v, i > 0);
+		pg_report_verdict(out, u[i].ref, &v);
+		if (v.rejected)
+			rejected++;
+		pg_verdict_clear(&v);
+	}
+	return rejected;
+}
+
+git_repository *pg_engine_repo(const struct pg_engine *e)
+{
+	return e->repo;
+}
+
+const struct pg_config *pg_engine_config(const struct pg_engine *e)
+{
+	return e->config_ok ? e->cfg : NULL;
+}
+
+const char *pg_engine_config_path(const struct pg_engine *e)
+{
+	return e->config_path;
+}
+
+const char *pg_engine_user(const struct pg_engine *e)
+{
+	return e->user;
+}
+
+const char *pg_engine_via(const struct pg_engine *e)
+{
+	return e->via;
+}
+
+const char *pg_engine_repo_name(const struct pg_engine *e)
+{
+	return e->repo_name;
+}

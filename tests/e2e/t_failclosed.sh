@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Whatever goes wrong, protected refs are refused and the message says why.
+. "$(dirname "$0")/lib.sh"
+
+srv=$(new_server app)
+export PUSHGATE_CONFIG=$T/pushgate.ini
+good() {
+	write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch "main"]
+push = alice
+INI
+}
+good
+w=$(new_clone w "$srv")
+commit "$w" first
+push_as alice "$T/out" -C "$w" push origin HEAD:main
+check "setup: alice creates main" test $? -eq 0
+commit "$w" second
+out=$T/out
+
+# A typo in the configuration: nothing is accepted, and the pusher sees where.
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch "main"]
+pussh = alice
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "a broken configuration refuses even an allowed push" test $? -ne 0
+expect_contains "the reason" "$out" "REJECTED refs/heads/main: the pushgate configuration is invalid; failing closed"
+expect_contains "the typo at FILE:LINE" "$out" "$PUSHGATE_CONFIG:5: unknown key 'pussh' in [branch \"main\"]"
+expect_contains "how to see all problems" "$out" "pushgate check -c $PUSHGATE_CONFIG"
+push_as alice "$out" -C "$w" push origin HEAD:topic
+check "and refuses an unprotected branch too" test $? -ne 0
+
+# A key of the spec this version does not implement is refused, not ignored.
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[branch "main"]
+require_signed = yes
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "an unsupported key fails closed" test $? -ne 0
+expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: 'require_signed' is not supported yet"
+
+# A configuration others may write is refused.
+good
+chmod 0666 "$PUSHGATE_CONFIG"
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "a world-writable configuration fails closed" test $? -ne 0
+expect_contains "and the message says why" "$out" "writable by others than its owner (mode 0666)"
+chmod 0644 "$PUSHGATE_CONFIG"
+
+# atomic = no does not let a broken configuration through pre-receive.
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+atomic = no
+bogus = 1
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "atomic = no with a broken configuration still fails closed" test $? -ne 0
+expect_contains "refused by pre-receive" "$out" "pre-receive hook declined"
+
+# No configuration anywhere.
+if [ ! -e /etc/pushgate/pushgate.ini ]; then
+	PUSHGATE_CONFIG= push_as alice "$out" -C "$w" push origin HEAD:main
+	check "no configuration found: refused" test $? -ne 0
+	expect_contains "and where it looked" "$out" \
+		"tried \$PUSHGATE_CONFIG, git config pushgate.config and /etc/pushgate/pushgate.ini"
+	good
+	git -C "$srv" config pushgate.config "$PUSHGATE_CONFIG"
+	PUSHGATE_CONFIG= push_as bob "$out" -C "$w" push origin HEAD:main
+	check "git config pushgate.config is found" test $? -ne 0
+	expect_contains "and its rule applies" "$out" "bob may not push to this branch"
+	git -C "$srv" config --unset pushgate.config
+else
+	ok "# SKIP /etc/pushgate/pushgate.ini exists on this machine"
+fi
+
+# Identity: none found, or a value that is not a name.
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:NO_SUCH_VARIABLE, gitlab
+
+[branch "main"]
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "no identity: a protected branch is refused" test $? -ne 0
+expect_contains "the reason" "$out" "REJECTED refs/heads/main: the pusher is not identified"
+expect_contains "the sources tried" "$out" "tried env:NO_SUCH_VARIABLE, gitlab"
+push_as alice "$out" -C "$w" push origin HEAD:topic2
+check "no identity: an unprotected branch is accepted" test $? -eq 0
+
+good
+PUSHGATE_USER=$'alice\e[31m' git -C "$w" push origin HEAD:main >"$out" 2>&1
+check "an identity holding an escape is refused" test $? -ne 0
+expect_contains "as not a valid name" "$out" "the pusher is not identified"
+expect_not_contains "and the escape is not echoed" "$out" $'\e[31m'
+PUSHGATE_USER="alice,bob" git -C "$w" push origin HEAD:main >"$out" 2>&1
+check "an identity holding a comma is refused" test $? -ne 0
+
+# The hooks run by hand with bad input.
+good
+printf 'garbage\n' | (cd "$srv" && GIT_DIR=. PUSHGATE_USER=alice \
+	"$PUSHGATE_BUILD/hooks/pre-receive") >"$out" 2>&1
+check "malformed pre-receive input is refused" test $? -ne 0
+expect_contains "with the line" "$out" "input line 1: expected 'OLD NEW REF'"
+
+missing=1111111111111111111111111111111111111111
+cur=$(git -C "$srv" rev-parse main)
+echo "$cur $missing refs/heads/main" | (cd "$srv" && GIT_DIR=. PUSHGATE_USER=alice \
+	"$PUSHGATE_BUILD/hooks/pre-receive") >"$out" 2>&1
+check "a missing object on a protected ref fails closed" test $? -ne 0
+expect_contains "as an internal error" "$out" "REJECTED refs/heads/main: internal error; failing closed"
+expect_contains "naming the object" "$out" "cannot read object 111111111111"
+echo "$cur $missing refs/heads/other" | (cd "$srv" && GIT_DIR=. PUSHGATE_USER=alice \
+	"$PUSHGATE_BUILD/hooks/pre-receive") >"$out" 2>&1
+check "on an unprotected ref it does not matter" test $? -eq 0
+sed -i '1a atomic = no' "$PUSHGATE_CONFIG"
+(cd "$srv" && GIT_DIR=. PUSHGATE_USER=alice "$PUSHGATE_BUILD/hooks/update" \
+	refs/heads/main "$cur" "$missing") >"$out" 2>&1
+check "atomic = no: the update hook fails closed on a missing object" test $? -ne 0
+expect_contains "the same way" "$out" "REJECTED refs/heads/main: internal error; failing closed"
+(cd "$srv" && GIT_DIR=. "$PUSHGATE_BUILD/hooks/update" refs/heads/main "$cur") >"$out" 2>&1
+check "the update hook with two arguments refuses" test $? -ne 0
+
+# Control characters from the pusher are escaped in what is printed.
+"$PUSHGATE_BUILD/pushgate" explain --git-dir "$srv" --user bob \
+	$'refs/heads/main\e]0;owned\a' main main >"$out" 2>&1
+expect_not_contains "no raw escape reaches the screen" "$out" $'\e'
+expect_contains "it is shown escaped" "$out" 'refs/heads/main\x1b]0;owned\x07'
+
+# A huge push: 3000 refs at once.
+for i in $(seq 1 3000); do echo "create refs/heads/many/$i HEAD"; done |
+	git -C "$w" update-ref --stdin
+push_as bob "$out" -C "$w" push origin 'refs/heads/many/*:refs/heads/many/*'
+check "3000 unprotected refs in one push are accepted" test $? -eq 0
+check "and all exist" test "$(git -C "$srv" for-each-ref refs/heads/many | wc -l)" -eq 3000
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+[branch "many/**"]
+delete = alice
+INI
+push_as bob "$out" -C "$w" push origin --delete $(seq -f 'many/%g' 1 3000)
+check "3000 protected deletes are refused" test $? -ne 0
+check "each one is reported" test "$(grep -c 'REJECTED refs/heads/many/' "$out")" -eq 3000
+check "none was deleted" test "$(git -C "$srv" for-each-ref refs/heads/many | wc -l)" -eq 3000
+
+done_testing
