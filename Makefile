@@ -11,12 +11,29 @@ PKGS    := libgit2 inih libssh2 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
+# The hooks start on every push.  Loading Debian's shared libgit2 means
+# relocating it and the 18 libraries it needs (7 million instructions, most
+# of a hook's start-up), so the hooks link libgit2, libssh2, libcrypto and
+# inih statically when Debian's .a files are there (STATIC_HOOKS=0 turns it
+# off; the admin command always links them shared).  After a Debian
+# security update of one of them, rebuild and reinstall the hooks: see
+# docs/performance.md.
+LIBDIR := $(shell pkg-config --variable=libdir libgit2)
+STATIC_HOOKS ?= $(if $(and $(wildcard $(LIBDIR)/libgit2.a),$(wildcard $(LIBDIR)/libcrypto.a),$(wildcard $(LIBDIR)/libssh2.a),$(wildcard $(LIBDIR)/libinih.a)),1,0)
+ifeq ($(STATIC_HOOKS),1)
+HOOK_LIBS := -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser \
+             -lpcre2-8 -lz -lssh2 -lcrypto -linih \
+             -Wl,-Bdynamic -l:libgssapi_krb5.so.2 -ldl -lpthread
+else
+HOOK_LIBS := $(PKG_LIBS)
+endif
+
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
            -Wformat=2 -Wno-format-nonliteral -fno-strict-aliasing \
            -Icommon $(PKG_CFLAGS)
 LDFLAGS += -Wl,--as-needed
-LDLIBS  += $(PKG_LIBS)
+LDLIBS  += $(PKG_LIBS)  # the CLI and tests
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -48,7 +65,7 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/hooks/%: hooks/%.c $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(HOOK_LIBS)
 
 $(CLI): $(CLI_SRCS) $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "engine.h"
+#include "gitinit.h"
 
 static void print_summary(const struct pg_config *cfg, const char *path)
 {
@@ -51,12 +52,12 @@ int pg_cmd_check(int argc, char **argv)
 	}
 
 	/* Look where a hook run in this repository would look. */
-	git_libgit2_init();
+	pg_git_init();
 	if (!given && git_repository_open_ext(&repo, ".", 0, NULL) < 0)
 		repo = NULL;
 	path = pg_config_locate(given, repo, &tried);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
+	pg_git_shutdown();
 	if (!path) {
 		printf("pushgate: no configuration found: %s\n", tried);
 		free(tried);

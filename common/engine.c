@@ -1,6 +1,7 @@
 #include "engine.h"
 #include "classify.h"
 #include "error.h"
+#include "gitinit.h"
 #include "identity.h"
 #include "report.h"
 
@@ -23,6 +24,8 @@ struct pg_engine {
 	char *via;
 	char *no_user_why;
 	char *repo_name;
+	char *git_dir;		/* NULL: from the environment */
+	int repo_tried;
 };
 
 static char *git_message(const char *what)
@@ -38,10 +41,6 @@ static void open_repo(struct pg_engine *e, const char *git_dir)
 {
 	int rc;
 
-	/* Objects a push brings were hashed by index-pack already. */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	/* git itself checked the repository's owner before running the hook. */
-	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 	if (git_dir)
 		rc = git_repository_open_ext(&e->repo, git_dir,
 					     GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
@@ -126,30 +125,47 @@ static void resolve_identity(struct pg_engine *e, const char *given)
 	pg_identity_clear(&id);
 }
 
+/*
+ * The repository's directory without opening it: git runs hooks with
+ * GIT_DIR set (to "." in a bare repository, the hook's working directory).
+ */
 static void name_repo(struct pg_engine *e)
 {
-	char *dir;
-	size_t n;
+	const char *dir = e->git_dir ? e->git_dir : getenv("GIT_DIR");
+	char *abs = realpath(dir && *dir ? dir : ".", NULL);
 
-	if (!e->repo)
-		return;
-	dir = pg_xstrdup(git_repository_path(e->repo));
-	n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		dir[--n] = '\0';
-	e->repo_name = pg_repo_name(dir, e->cfg->repos_root,
+	if (!abs)
+		return;		/* decide() fails closed without a name */
+	e->repo_name = pg_repo_name(abs, e->cfg->repos_root,
 				    has_source(e->cfg, PG_SRC_GITEA),
 				    has_source(e->cfg, PG_SRC_GITOLITE),
 				    pg_getenv_process, NULL);
-	free(dir);
+	free(abs);
+}
+
+/*
+ * libgit2 costs a few milliseconds to start, and the update and
+ * post-receive hooks often need no object at all: open it on first use.
+ */
+static git_repository *engine_repo(struct pg_engine *e)
+{
+	if (!e->repo && !e->repo_tried) {
+		e->repo_tried = 1;
+		pg_git_init();
+		open_repo(e, e->git_dir);
+	}
+	return e->repo;
 }
 
 void pg_engine_open(struct pg_engine **out, const struct pg_engine_opts *opts)
 {
 	struct pg_engine *e = pg_xcalloc(1, sizeof(*e));
+	const char *env = getenv("PUSHGATE_CONFIG");
 
-	git_libgit2_init();
-	open_repo(e, opts->git_dir);
+	e->git_dir = opts->git_dir ? pg_xstrdup(opts->git_dir) : NULL;
+	/* The repository's git config is only read when nothing earlier names one. */
+	if (!opts->config_path && !(env && *env))
+		engine_repo(e);
 	e->config_path = pg_config_locate(opts->config_path, e->repo, &e->config_tried);
 	if (e->config_path) {
 		e->config_ok = pg_config_load(&e->cfg, e->config_path) == 0;
@@ -165,7 +181,11 @@ void pg_engine_free(struct pg_engine *e)
 {
 	if (!e)
 		return;
-	git_repository_free(e->repo);
+	if (e->repo_tried) {
+		git_repository_free(e->repo);
+		pg_git_shutdown();
+	}
+	free(e->git_dir);
 	free(e->repo_error);
 	free(e->config_path);
 	free(e->config_tried);
@@ -175,7 +195,6 @@ void pg_engine_free(struct pg_engine *e)
 	free(e->no_user_why);
 	free(e->repo_name);
 	free(e);
-	git_libgit2_shutdown();
 }
 
 int pg_engine_config_valid(const struct pg_engine *e)
@@ -230,8 +249,15 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 		refuse_config(e, v, brief);
 		return;
 	}
+	if (!e->repo_name) {
+		struct pg_finding *f = pg_verdict_add(v, NULL, 0,
+			"cannot tell which repository this is; failing closed");
+
+		pg_finding_addf(f, "GIT_DIR does not name a directory pushgate can resolve");
+		return;
+	}
 	protects = pg_policy_protects(e->cfg, u->ref, e->repo_name);
-	if (!e->repo) {
+	if (!engine_repo(e)) {
 		/* The repository is needed to tell a fast-forward from a rewrite. */
 		if (protects) {
 			struct pg_finding *f = pg_verdict_add(v, NULL, 0,
@@ -290,9 +316,9 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 	return rejected;
 }
 
-git_repository *pg_engine_repo(const struct pg_engine *e)
+git_repository *pg_engine_repo(struct pg_engine *e)
 {
-	return e->repo;
+	return engine_repo(e);
 }
 
 const struct pg_config *pg_engine_config(const struct pg_engine *e)

@@ -58,7 +58,7 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 		       struct pg_buf *out);
 
 /* For explain: what the engine found. NULL where it found nothing. */
-git_repository *pg_engine_repo(const struct pg_engine *e);
+git_repository *pg_engine_repo(struct pg_engine *e);	/* opens it if needed */
 const struct pg_config *pg_engine_config(const struct pg_engine *e);
 const char *pg_engine_config_path(const struct pg_engine *e);
 const char *pg_engine_user(const struct pg_engine *e);

@@ -205,6 +205,8 @@ static void decide_rule(const struct pg_config *cfg, const struct pg_rule *r,
 	} else {
 		ok = 0;
 		f = pg_verdict_add(v, r, warn, "%s may not %s", req->user, w->may);
+		/* What the push does tells a pusher why it counts as, say, a force-push. */
+		what_was_found(f, r, req);
 		pg_finding_addf(f, "pusher %s (via %s) is not in %s", req->user,
 				req->via ? req->via : "?", g.m->text);
 		pg_buf_printf(&fwd, w->forward_member, name);

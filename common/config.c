@@ -1,0 +1,1250 @@
+/*
+ * Reading the INI policy.  inih does the lexing; this file owns the schema.
+ *
+ * inih calls us once per "key = value" and never for a section header, but
+ * a section with no keys is meaningful here (the classic protected branch),
+ * and inih's line numbers are a Debian-only extension.  So we feed inih
+ * through our own line reader: it counts lines, sees every header, and
+ * flags lines inih would reject, so that every problem gets its own
+ * FILE:LINE instead of inih's "first error line" only.
+ */
+#include "config.h"
+#include "error.h"
+#include "glob.h"
+
+#include <ini.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_LINE 4096		/* bytes per line, newline excluded */
+#define MAX_FILE (1 << 20)	/* a policy file is small; a huge one is a mistake */
+#define MAX_INCLUDE_DEPTH 8
+
+const char *const pg_default_identity = "gitea, gitolite, gitlab, http, unix";
+
+enum section_kind {
+	SEC_NONE,		/* before the first header */
+	SEC_CORE,
+	SEC_GROUP,
+	SEC_BRANCH,
+	SEC_TAG,
+	SEC_SKIP		/* unsupported or broken: reported once, keys ignored */
+};
+
+/* Bits for the sections a key belongs to. */
+#define IN_CORE   1u
+#define IN_GROUP  2u
+#define IN_BRANCH 4u
+#define IN_TAG    8u
+#define IN_RULE   (IN_BRANCH | IN_TAG)
+
+enum key_type {
+	K_IDENTITY,
+	K_REPOS_ROOT,
+	K_ATOMIC,
+	K_INCLUDE,
+	K_GROUP_MEMBERS,
+	K_RULE_MEMBERS,
+	K_REPOS,
+	K_MODE,
+	K_CONTROL,
+	K_HELP,
+	K_NOT_YET		/* in SPEC.md, not implemented by this version */
+};
+
+struct key_spec {
+	const char *name;
+	unsigned in;
+	enum key_type type;
+	size_t members_off;	/* K_RULE_MEMBERS: offset in struct pg_rule */
+};
+
+static const struct key_spec keys[] = {
+	{ "identity", IN_CORE, K_IDENTITY, 0 },
+	{ "repos_root", IN_CORE, K_REPOS_ROOT, 0 },
+	{ "atomic", IN_CORE, K_ATOMIC, 0 },
+	{ "include", IN_CORE, K_INCLUDE, 0 },
+	{ "release_log", IN_CORE, K_NOT_YET, 0 },
+	{ "signing_key", IN_CORE, K_NOT_YET, 0 },
+	{ "signers", IN_CORE, K_NOT_YET, 0 },
+	{ "log_signers", IN_CORE, K_NOT_YET, 0 },
+	{ "timezone", IN_CORE, K_NOT_YET, 0 },
+	{ "log_rejections", IN_CORE, K_NOT_YET, 0 },
+	{ "members", IN_GROUP, K_GROUP_MEMBERS, 0 },
+	{ "repos", IN_RULE, K_REPOS, 0 },
+	{ "push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, push) },
+	{ "create", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, create) },
+	{ "force_push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, force_push) },
+	{ "delete", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, del) },
+	{ "update", IN_TAG, K_RULE_MEMBERS, offsetof(struct pg_rule, update) },
+	{ "mode", IN_RULE, K_MODE, 0 },
+	{ "control", IN_RULE, K_CONTROL, 0 },
+	{ "help", IN_RULE, K_HELP, 0 },
+	{ "require_signed", IN_RULE, K_NOT_YET, 0 },
+	{ "release", IN_RULE, K_NOT_YET, 0 },
+	{ "subject", IN_BRANCH, K_NOT_YET, 0 },
+	{ "message", IN_BRANCH, K_NOT_YET, 0 },
+	{ "linear", IN_BRANCH, K_NOT_YET, 0 },
+	{ "require_pr", IN_BRANCH, K_NOT_YET, 0 },
+	{ "window", IN_BRANCH, K_NOT_YET, 0 },
+	{ "freeze", IN_BRANCH, K_NOT_YET, 0 },
+	{ "break_glass", IN_BRANCH, K_NOT_YET, 0 },
+};
+
+/* Where a single-valued key was first written, to report repeats. */
+struct seen {
+	int line;
+	const char *file;
+};
+
+struct core_seen {
+	struct seen identity, repos_root, atomic;
+};
+
+struct rule_seen {
+	struct seen repos, mode, control, help;
+};
+
+/* State of one file being read; includes nest through parent. */
+struct file_ctx {
+	struct pg_config *cfg;
+	struct file_ctx *parent;
+	const char *file;	/* owned by cfg->files */
+	char *real;		/* realpath, for include cycles */
+	int depth;
+	const char *buf;
+	size_t len;
+	size_t pos;
+	int lineno;
+	int indented;		/* the line inih is handling starts with blanks */
+	size_t cut;		/* 0, or where the reader ends the line for inih */
+	int have_key;		/* a key was read since the last header */
+	enum section_kind sec;
+	size_t idx;		/* index into groups or rules */
+	struct core_seen *core;	/* shared by every file */
+	struct rule_seen seen;	/* of the current rule section */
+	int error_lines_start;	/* ndiags when this file began */
+	/*
+	 * The list key being read: its items may go on over indented lines,
+	 * so it is checked for being empty (or for mixing 'none' with
+	 * members) only when the next key, header or the end of the file
+	 * shows it is complete.
+	 */
+	struct {
+		const char *key;	/* NULL: none pending */
+		int line;
+		size_t items;
+		struct pg_members *m;	/* member lists only */
+	} pend;
+};
+
+static void diag_add(struct pg_config *cfg, const char *file, int line,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void diag_add(struct pg_config *cfg, const char *file, int line,
+		     const char *fmt, ...)
+{
+	struct pg_buf msg = PG_BUF_INIT;
+	struct pg_diag *d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	pg_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+
+	cfg->diags = pg_xrealloc(cfg->diags, (cfg->ndiags + 1) * sizeof(*cfg->diags));
+	d = &cfg->diags[cfg->ndiags++];
+	d->file = file;
+	d->line = line;
+	d->msg = pg_buf_detach(&msg);
+}
+
+static const char *keep_file_name(struct pg_config *cfg, const char *name)
+{
+	cfg->files = pg_xrealloc(cfg->files, (cfg->nfiles + 1) * sizeof(*cfg->files));
+	cfg->files[cfg->nfiles] = pg_xstrdup(name);
+	return cfg->files[cfg->nfiles++];
+}
+
+static void push_str(char ***arr, size_t *n, const char *s)
+{
+	*arr = pg_xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	(*arr)[(*n)++] = pg_xstrdup(s);
+}
+
+static void free_strs(char **arr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(arr[i]);
+	free(arr);
+}
+
+/*
+ * Lists are separated by commas or blanks.  Calls fn for each item and
+ * returns how many there were; stops and returns -1 when fn does.
+ */
+static int each_item(const char *value, int (*fn)(void *arg, const char *item),
+		     void *arg)
+{
+	const char *p = value;
+	int count = 0;
+
+	while (*p) {
+		size_t n;
+		char *item;
+		int rc;
+
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (!n)
+			break;
+		item = pg_xstrndup(p, n);
+		rc = fn(arg, item);
+		free(item);
+		if (rc < 0)
+			return -1;
+		count++;
+		p += n;
+	}
+	return count;
+}
+
+/* ---- member lists ---- */
+
+struct members_arg {
+	struct file_ctx *fc;
+	struct pg_members *m;
+	int bad;
+};
+
+static int add_member(void *arg, const char *item)
+{
+	struct members_arg *a = arg;
+	struct pg_members *m = a->m;
+
+	if (!strcmp(item, "*")) {
+		m->everyone = 1;
+	} else if (!strcmp(item, "none")) {
+		m->nobody = 1;
+	} else if (item[0] == '@' ? pg_identity_name_valid(item + 1)
+				  : pg_identity_name_valid(item)) {
+		push_str(&m->names, &m->nnames, item);
+	} else {
+		diag_add(a->fc->cfg, a->fc->file, a->fc->lineno,
+			 "'%s' is not a user name, @group, '*' or 'none'", item);
+		a->bad = 1;
+	}
+	return 0;
+}
+
+static void members_text(struct pg_members *m)
+{
+	struct pg_buf t = PG_BUF_INIT;
+
+	if (m->nobody)
+		pg_buf_puts(&t, "none");
+	if (m->everyone)
+		pg_buf_puts(&t, t.len ? ", *" : "*");
+	for (size_t i = 0; i < m->nnames; i++) {
+		if (t.len)
+			pg_buf_puts(&t, ", ");
+		pg_buf_puts(&t, m->names[i]);
+	}
+	free(m->text);
+	m->text = pg_buf_detach(&t);
+}
+
+/* A list key's first line: its items may continue on indented lines. */
+static void pend_start(struct file_ctx *fc, const char *key, struct pg_members *m)
+{
+	fc->pend.key = key;
+	fc->pend.line = fc->lineno;
+	fc->pend.items = 0;
+	fc->pend.m = m;
+}
+
+/* Is this indented line the continuation of the pending list KEY? */
+static int pend_continues(const struct file_ctx *fc, const char *key)
+{
+	return fc->pend.key && !strcmp(fc->pend.key, key);
+}
+
+/* The pending list is complete: check it as a whole. */
+static void pend_flush(struct file_ctx *fc)
+{
+	const struct pg_members *m = fc->pend.m;
+
+	if (!fc->pend.key)
+		return;
+	if (!fc->pend.items)
+		diag_add(fc->cfg, fc->file, fc->pend.line, "'%s' is empty%s",
+			 fc->pend.key, m ? "; write 'none' for nobody" : "");
+	else if (m && m->nobody && (m->everyone || m->nnames))
+		diag_add(fc->cfg, fc->file, fc->pend.line,
+			 "'%s' mixes 'none' with members", fc->pend.key);
+	memset(&fc->pend, 0, sizeof(fc->pend));
+}
+
+static void parse_members(struct file_ctx *fc, struct pg_members *m,
+			  const char *key, const char *value)
+{
+	struct members_arg a = { fc, m, 0 };
+	int n;
+
+	if (!fc->indented) {
+		if (m->set) {
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is given twice (first at line %d); continue a long list on indented lines",
+				 key, m->line);
+			return;
+		}
+		m->set = 1;
+		m->file = fc->file;
+		m->line = fc->lineno;
+		pend_start(fc, key, m);
+	} else if (!pend_continues(fc, key) || fc->pend.m != m) {
+		return;		/* continues a line that was refused */
+	}
+	n = each_item(value, add_member, &a);
+	if (n > 0)
+		fc->pend.items += (size_t)n;
+	members_text(m);
+}
+
+static void members_clear(struct pg_members *m)
+{
+	free_strs(m->names, m->nnames);
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- single values ---- */
+
+/* 1 when the key was already written in this section (and reported). */
+static int seen_twice(struct file_ctx *fc, struct seen *s, const char *key)
+{
+	if (s->line) {
+		if (s->file == fc->file)
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is given twice (first at line %d)", key, s->line);
+		else
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is given twice (first at %s:%d)", key, s->file, s->line);
+		return 1;
+	}
+	s->line = fc->lineno;
+	s->file = fc->file;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+struct sources_arg {
+	struct file_ctx *fc;
+};
+
+static int add_source(void *arg, const char *item)
+{
+	struct sources_arg *a = arg;
+	struct pg_config *cfg = a->fc->cfg;
+	struct pg_source s;
+
+	if (pg_source_parse(&s, item) < 0) {
+		diag_add(cfg, a->fc->file, a->fc->lineno, "%s", pg_error_last());
+		return 0;
+	}
+	cfg->sources = pg_xrealloc(cfg->sources, (cfg->nsources + 1) * sizeof(*cfg->sources));
+	cfg->sources[cfg->nsources++] = s;
+	return 0;
+}
+
+static int add_repo_glob(void *arg, const char *item)
+{
+	struct file_ctx *fc = arg;
+	struct pg_rule *r = &fc->cfg->rules[fc->idx];
+
+	if (pg_glob_check(item) < 0) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "repos: %s", pg_error_last());
+		return 0;
+	}
+	push_str(&r->repos, &r->nrepos, item);
+	return 0;
+}
+
+static int read_file(struct pg_config *cfg, const char *path, struct file_ctx *parent,
+		     int include_line);
+
+static void do_include(struct file_ctx *fc, const char *value)
+{
+	struct pg_buf path = PG_BUF_INIT;
+
+	if (!*value) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "'include' is empty");
+		return;
+	}
+	if (value[0] != '/') {
+		const char *slash = strrchr(fc->file, '/');
+
+		if (slash)
+			pg_buf_put(&path, fc->file, (size_t)(slash - fc->file) + 1);
+	}
+	pg_buf_puts(&path, value);
+	if (fc->depth + 1 > MAX_INCLUDE_DEPTH)
+		diag_add(fc->cfg, fc->file, fc->lineno,
+			 "include of %s is nested more than %d deep", path.ptr,
+			 MAX_INCLUDE_DEPTH);
+	else
+		read_file(fc->cfg, path.ptr, fc, fc->lineno);
+	pg_buf_free(&path);
+}
+
+/* ---- the key handler ---- */
+
+static const struct key_spec *find_key(const char *name, unsigned in, int *elsewhere)
+{
+	*elsewhere = 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].name, name))
+			continue;
+		if (keys[i].in & in)
+			return &keys[i];
+		*elsewhere = 1;
+	}
+	return NULL;
+}
+
+static unsigned section_bit(enum section_kind k)
+{
+	switch (k) {
+	case SEC_CORE:
+		return IN_CORE;
+	case SEC_GROUP:
+		return IN_GROUP;
+	case SEC_BRANCH:
+		return IN_BRANCH;
+	case SEC_TAG:
+		return IN_TAG;
+	default:
+		return 0;
+	}
+}
+
+static void section_title(struct pg_buf *out, struct file_ctx *fc)
+{
+	switch (fc->sec) {
+	case SEC_CORE:
+		pg_buf_puts(out, "[core]");
+		break;
+	case SEC_GROUP:
+		pg_buf_printf(out, "[group \"%s\"]", fc->cfg->groups[fc->idx].name);
+		break;
+	case SEC_BRANCH:
+	case SEC_TAG:
+		pg_rule_title(out, &fc->cfg->rules[fc->idx]);
+		break;
+	default:
+		break;
+	}
+}
+
+static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
+			   const char *value)
+{
+	struct pg_rule *r = &fc->cfg->rules[fc->idx];
+
+	switch (k->type) {
+	case K_RULE_MEMBERS:
+		parse_members(fc, (struct pg_members *)((char *)r + k->members_off),
+			      k->name, value);
+		break;
+	case K_REPOS: {
+		int n;
+
+		if (!fc->indented) {
+			if (seen_twice(fc, &fc->seen.repos, k->name))
+				break;
+			pend_start(fc, k->name, NULL);
+		} else if (!pend_continues(fc, k->name)) {
+			break;
+		}
+		n = each_item(value, add_repo_glob, fc);
+		if (n > 0)
+			fc->pend.items += (size_t)n;
+		break;
+	}
+	case K_MODE:
+		if (seen_twice(fc, &fc->seen.mode, k->name))
+			break;
+		if (!strcmp(value, "enforce"))
+			r->mode = PG_MODE_ENFORCE;
+		else if (!strcmp(value, "warn"))
+			r->mode = PG_MODE_WARN;
+		else
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "mode must be 'enforce' or 'warn', not '%s'", value);
+		break;
+	case K_CONTROL:
+		if (seen_twice(fc, &fc->seen.control, k->name))
+			break;
+		if (!*value)
+			diag_add(fc->cfg, fc->file, fc->lineno, "'control' is empty");
+		else if (has_control_char(value))
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'control' holds a control character");
+		else
+			r->control = pg_xstrdup(value);
+		break;
+	case K_HELP:
+		/* Continuation lines add lines to the help text. */
+		if (!fc->indented && seen_twice(fc, &fc->seen.help, k->name))
+			break;
+		/* "help =" with the text on the indented lines below. */
+		if (*value)
+			push_str(&r->help, &r->nhelp, value);
+		break;
+	default:
+		break;
+	}
+}
+
+static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
+			   const char *value)
+{
+	struct pg_config *cfg = fc->cfg;
+	struct sources_arg sa = { fc };
+
+	switch (k->type) {
+	case K_IDENTITY: {
+		int n;
+
+		if (!fc->indented) {
+			if (seen_twice(fc, &fc->core->identity, k->name))
+				break;
+			pend_start(fc, k->name, NULL);
+		} else if (!pend_continues(fc, k->name)) {
+			break;
+		}
+		n = each_item(value, add_source, &sa);
+		if (n > 0)
+			fc->pend.items += (size_t)n;
+		break;
+	}
+	case K_REPOS_ROOT: {
+		size_t n = strlen(value);
+
+		if (seen_twice(fc, &fc->core->repos_root, k->name))
+			break;
+		if (value[0] != '/' || has_control_char(value)) {
+			diag_add(cfg, fc->file, fc->lineno,
+				 "repos_root must be an absolute path");
+			break;
+		}
+		while (n > 1 && value[n - 1] == '/')
+			n--;
+		cfg->repos_root = pg_xstrndup(value, n);
+		break;
+	}
+	case K_ATOMIC:
+		if (seen_twice(fc, &fc->core->atomic, k->name))
+			break;
+		if (parse_bool(value, &cfg->atomic) < 0)
+			diag_add(cfg, fc->file, fc->lineno,
+				 "atomic must be yes or no, not '%s'", value);
+		break;
+	case K_INCLUDE:
+		do_include(fc, value);
+		break;
+	default:
+		break;
+	}
+}
+
+static int on_key(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct file_ctx *fc = user;
+	const struct key_spec *k;
+	struct pg_buf title = PG_BUF_INIT;
+	int elsewhere;
+
+	(void)section;	/* our reader tracks sections itself, empty ones too */
+	if (fc->sec == SEC_SKIP)
+		return 1;
+	/* An indented line continues the key above it. */
+	if (fc->indented && fc->sec == SEC_NONE)
+		return 1;	/* the key was reported */
+	if (fc->sec == SEC_NONE) {
+		diag_add(fc->cfg, fc->file, fc->lineno,
+			 "'%s' is outside of any section; put it under [core]", name);
+		return 1;
+	}
+	section_title(&title, fc);
+	k = find_key(name, section_bit(fc->sec), &elsewhere);
+	if (!k && fc->indented) {
+		/* The key's own line was reported. */
+	} else if (!k) {
+		if (elsewhere)
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' does not belong in %s", name, title.ptr);
+		else
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "unknown key '%s' in %s", name, title.ptr);
+	} else if (k->type == K_NOT_YET) {
+		if (!fc->indented)
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is not supported yet by this version of pushgate",
+				 name);
+	} else if (fc->indented && k->type != K_RULE_MEMBERS &&
+		   k->type != K_GROUP_MEMBERS && k->type != K_REPOS &&
+		   k->type != K_IDENTITY && k->type != K_HELP &&
+		   k->type != K_INCLUDE) {
+		diag_add(fc->cfg, fc->file, fc->lineno,
+			 "'%s' takes a single value; this indented line would continue it",
+			 name);
+	} else if (fc->sec == SEC_CORE) {
+		set_core_value(fc, k, value);
+	} else if (fc->sec == SEC_GROUP) {
+		parse_members(fc, &fc->cfg->groups[fc->idx].members, k->name, value);
+	} else {
+		set_rule_value(fc, k, value);
+	}
+	pg_buf_free(&title);
+	return 1;
+}
+
+/* ---- section headers ---- */
+
+static void start_section(struct file_ctx *fc, const char *name, size_t len)
+{
+	struct pg_config *cfg = fc->cfg;
+	char *s = pg_xstrndup(name, len);
+	char *p = s, *word, *arg = NULL;
+	size_t wl;
+
+	fc->sec = SEC_SKIP;
+	fc->have_key = 0;
+	memset(&fc->seen, 0, sizeof(fc->seen));
+
+	p += strspn(p, " \t");
+	word = p;
+	wl = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+	p += wl;
+	if (*p == ' ' || *p == '\t') {
+		*p++ = '\0';
+		p += strspn(p, " \t");
+		if (*p == '"') {
+			char *end = strchr(p + 1, '"');
+
+			if (end && end[1 + strspn(end + 1, " \t")] == '\0') {
+				*end = '\0';
+				arg = p + 1;
+				p = end + 1 + strspn(end + 1, " \t");
+			}
+		}
+		if (!arg) {
+			diag_add(cfg, fc->file, fc->lineno,
+				 "section [%s] needs its argument in double quotes, as [branch \"main\"]",
+				 name);
+			free(s);
+			return;
+		}
+	} else if (*p != '\0') {
+		diag_add(cfg, fc->file, fc->lineno, "malformed section name [%.*s]",
+			 (int)len, name);
+		free(s);
+		return;
+	}
+	word[wl] = '\0';
+
+	if (!strcmp(word, "core") && !arg) {
+		fc->sec = SEC_CORE;
+	} else if ((!strcmp(word, "path") || !strcmp(word, "replica"))) {
+		diag_add(cfg, fc->file, fc->lineno,
+			 "section [%s] is not supported yet by this version of pushgate",
+			 word);
+	} else if (!strcmp(word, "group") && arg) {
+		size_t i;
+
+		if (!pg_identity_name_valid(arg)) {
+			diag_add(cfg, fc->file, fc->lineno,
+				 "'%s' is not a valid group name", arg);
+		} else {
+			for (i = 0; i < cfg->ngroups; i++)
+				if (!strcmp(cfg->groups[i].name, arg))
+					break;
+			if (i < cfg->ngroups) {
+				diag_add(cfg, fc->file, fc->lineno,
+					 "group \"%s\" is defined twice (first at %s:%d)",
+					 arg, cfg->groups[i].file, cfg->groups[i].line);
+			} else {
+				struct pg_group *g;
+
+				cfg->groups = pg_xrealloc(cfg->groups,
+							  (cfg->ngroups + 1) * sizeof(*cfg->groups));
+				g = &cfg->groups[cfg->ngroups];
+				memset(g, 0, sizeof(*g));
+				g->name = pg_xstrdup(arg);
+				g->file = fc->file;
+				g->line = fc->lineno;
+				fc->idx = cfg->ngroups++;
+				fc->sec = SEC_GROUP;
+			}
+		}
+	} else if ((!strcmp(word, "branch") || !strcmp(word, "tag")) && arg) {
+		int is_branch = word[0] == 'b';
+
+		if (!strncmp(arg, "refs/", 5)) {
+			diag_add(cfg, fc->file, fc->lineno,
+				 "the pattern is below refs/%s/: write [%s \"%s\"], not \"%s\"",
+				 is_branch ? "heads" : "tags", word,
+				 !strncmp(arg, is_branch ? "refs/heads/" : "refs/tags/",
+					  is_branch ? 11 : 10) ? arg + (is_branch ? 11 : 10) : "...",
+				 arg);
+		} else if (pg_glob_check(arg) < 0) {
+			diag_add(cfg, fc->file, fc->lineno, "%s", pg_error_last());
+		} else {
+			struct pg_rule *r;
+
+			cfg->rules = pg_xrealloc(cfg->rules, (cfg->nrules + 1) * sizeof(*cfg->rules));
+			r = &cfg->rules[cfg->nrules];
+			memset(r, 0, sizeof(*r));
+			r->kind = is_branch ? PG_RULE_BRANCH : PG_RULE_TAG;
+			r->pattern = pg_xstrdup(arg);
+			r->file = fc->file;
+			r->line = fc->lineno;
+			r->mode = PG_MODE_ENFORCE;
+			fc->idx = cfg->nrules++;
+			fc->sec = is_branch ? SEC_BRANCH : SEC_TAG;
+		}
+	} else if (!strcmp(word, "core") || !strcmp(word, "group") ||
+		   !strcmp(word, "branch") || !strcmp(word, "tag")) {
+		diag_add(cfg, fc->file, fc->lineno, "section [%s] %s", word,
+			 arg ? "takes no argument" : "needs an argument in double quotes");
+	} else {
+		diag_add(cfg, fc->file, fc->lineno, "unknown section [%.*s]", (int)len, name);
+	}
+	free(s);
+}
+
+/*
+ * inih's find_chars_or_comment(): the first of CHARS in [S, END), or a ';'
+ * after a blank (an inline comment, which ends the line for inih), or END.
+ */
+static const char *inih_find(const char *s, const char *end, const char *chars)
+{
+	int was_space = 0;
+
+	for (; s < end; s++) {
+		if (strchr(chars, *s) || (was_space && *s == ';'))
+			return s;
+		was_space = isspace((unsigned char)*s);
+	}
+	return end;
+}
+
+/* The first byte that is not blank, after a BOM on line 1. */
+static const char *line_start(const struct file_ctx *fc, const char *line, size_t len,
+			      int *indented)
+{
+	const char *p = line, *end = line + len;
+
+	if (fc->lineno == 1 && len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	*indented = p < end && (*p == ' ' || *p == '\t');
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/*
+ * Classify one raw line the way inih will read it, and return what inih
+ * should see: the line itself, or an empty line when we have already
+ * reported it (so the same problem is not reported twice).
+ */
+static int line_is_ok(struct file_ctx *fc, const char *line, size_t len)
+{
+	const char *p, *eq, *end = line + len;
+	int indented;
+
+	p = line_start(fc, line, len, &indented);
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' ||
+			   end[-1] == '\t'))
+		end--;
+	indented = indented && p < end;
+	fc->indented = 0;
+
+	if (memchr(line, '\0', len)) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "line holds a NUL byte");
+		return 0;
+	}
+	if (p == end || *p == ';' || *p == '#')
+		return 1;
+	if (*p == '[') {
+		const char *close = inih_find(p + 1, end, "]");
+		const char *rest;
+
+		/* Whatever this line is, the list above it is complete. */
+		pend_flush(fc);
+		/* After a key, inih would even take it for a continuation. */
+		if (indented) {
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "a section header must start at the beginning of the line");
+			fc->sec = SEC_SKIP;
+			return 0;
+		}
+		if (close == end || *close != ']') {
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "section header without a closing ']'");
+			fc->sec = SEC_SKIP;
+			return 0;
+		}
+		rest = close + 1;
+		while (rest < end && (*rest == ' ' || *rest == '\t'))
+			rest++;
+		if (rest < end && *rest != ';' && *rest != '#') {
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "text after the section header");
+			fc->sec = SEC_SKIP;
+			return 0;
+		}
+		start_section(fc, p + 1, (size_t)(close - p - 1));
+		return 1;
+	}
+	if (indented && fc->have_key) {
+		const char *comment = inih_find(p, end, "");
+
+		/*
+		 * inih reads it as a continuation, but (unlike a key line)
+		 * keeps an inline comment in the value: its words would
+		 * become members.  End the line before it.
+		 */
+		fc->indented = 1;
+		if (comment < end)
+			fc->cut = (size_t)(comment - line);
+		return 1;
+	}
+	eq = inih_find(p, end, "=:");
+	if (eq == end || *eq == ';') {
+		diag_add(fc->cfg, fc->file, fc->lineno,
+			 "expected 'key = value', a [section] or a comment");
+		return 0;
+	}
+	pend_flush(fc);
+	fc->have_key = 1;
+	return 1;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct file_ctx *fc = stream;
+	const char *line, *nl;
+	size_t len, content;
+
+	if (fc->pos >= fc->len)
+		return NULL;
+	line = fc->buf + fc->pos;
+	nl = memchr(line, '\n', fc->len - fc->pos);
+	len = nl ? (size_t)(nl - line) + 1 : fc->len - fc->pos;
+	fc->pos += len;
+	fc->lineno++;
+
+	/* The limit is on the text: "\n" or "\r\n" do not count. */
+	content = len;
+	if (nl) {
+		content--;
+		if (content && line[content - 1] == '\r')
+			content--;
+	}
+	if (content > MAX_LINE || len + 1 > (size_t)num) {
+		int indented;
+		const char *p = line_start(fc, line, len, &indented);
+
+		diag_add(fc->cfg, fc->file, fc->lineno, "line is longer than %d bytes",
+			 MAX_LINE);
+		/*
+		 * inih does not see it.  Had it been a header, the keys below
+		 * would land in the section above: skip them.  A key line
+		 * only ends the list above it.
+		 */
+		if (*p == '[') {
+			pend_flush(fc);
+			fc->sec = SEC_SKIP;
+		} else if (!indented || !fc->have_key) {
+			pend_flush(fc);
+		}
+		strcpy(str, "\n");
+		return str;
+	}
+	fc->cut = 0;
+	if (!line_is_ok(fc, line, len)) {
+		strcpy(str, "\n");
+		return str;
+	}
+	if (fc->cut) {
+		memcpy(str, line, fc->cut);
+		strcpy(str + fc->cut, "\n");
+		return str;
+	}
+	memcpy(str, line, len);
+	str[len] = '\0';
+	return str;
+}
+
+/* ---- files ---- */
+
+static void check_permissions(struct pg_config *cfg, const char *file,
+			      const struct stat *st)
+{
+	char *dir, *slash;
+	struct stat dst;
+
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		diag_add(cfg, file, 0,
+			 "writable by others than its owner (mode %04o); refusing it: chmod go-w %s",
+			 (unsigned)(st->st_mode & 07777), file);
+
+	/* Whoever can replace the file can rewrite the policy. */
+	dir = pg_xstrdup(file);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX))
+		diag_add(cfg, file, 0,
+			 "its directory %s is writable by anyone; refusing it", dir);
+	free(dir);
+}
+
+static int load_bytes(struct pg_config *cfg, const char *file, char **out, size_t *len)
+{
+	struct stat st;
+	ssize_t n = 0;
+	size_t got = 0;
+	char *buf;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_add(cfg, file, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		diag_add(cfg, file, 0, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	check_permissions(cfg, file, &st);
+	if (st.st_size > MAX_FILE) {
+		diag_add(cfg, file, 0, "larger than %d bytes", MAX_FILE);
+		close(fd);
+		return -1;
+	}
+	buf = pg_xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		diag_add(cfg, file, 0, "cannot read: %s", n < 0 ? strerror(errno) : "short read");
+		free(buf);
+		return -1;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+static int diag_at(const struct pg_config *cfg, size_t from, const char *file, int line)
+{
+	for (size_t i = from; i < cfg->ndiags; i++)
+		if (cfg->diags[i].file == file && cfg->diags[i].line == line)
+			return 1;
+	return 0;
+}
+
+static int read_file(struct pg_config *cfg, const char *path, struct file_ctx *parent,
+		     int include_line)
+{
+	struct file_ctx fc;
+	struct core_seen top_seen;
+	char *buf = NULL;
+	size_t len;
+	int rc;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.cfg = cfg;
+	fc.parent = parent;
+	fc.depth = parent ? parent->depth + 1 : 0;
+	fc.file = keep_file_name(cfg, path);
+	fc.real = realpath(path, NULL);
+	memset(&top_seen, 0, sizeof(top_seen));
+	fc.core = parent ? parent->core : &top_seen;
+
+	for (struct file_ctx *up = parent; up && fc.real; up = up->parent) {
+		if (up->real && !strcmp(up->real, fc.real)) {
+			diag_add(cfg, parent->file, include_line,
+				 "include cycle: %s includes itself", path);
+			free(fc.real);
+			return -1;
+		}
+	}
+	if (load_bytes(cfg, fc.file, &buf, &len) < 0) {
+		if (parent)
+			diag_add(cfg, parent->file, include_line,
+				 "cannot include %s", path);
+		free(fc.real);
+		return -1;
+	}
+	fc.buf = buf;
+	fc.len = len;
+	fc.error_lines_start = (int)cfg->ndiags;
+
+	rc = ini_parse_stream(reader, &fc, on_key, &fc);
+	pend_flush(&fc);
+	if (rc == -2)
+		diag_add(cfg, fc.file, 0, "out of memory while parsing");
+	else if (rc > 0 && !diag_at(cfg, (size_t)fc.error_lines_start, fc.file, rc))
+		diag_add(cfg, fc.file, rc, "syntax error");
+	free(buf);
+	free(fc.real);
+	return 0;
+}
+
+/* ---- checks across files ---- */
+
+static const struct pg_group *find_group(const struct pg_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		if (!strcmp(cfg->groups[i].name, name))
+			return &cfg->groups[i];
+	return NULL;
+}
+
+static void check_refs(struct pg_config *cfg, const struct pg_members *m)
+{
+	for (size_t i = 0; i < m->nnames; i++)
+		if (m->names[i][0] == '@' && !find_group(cfg, m->names[i] + 1))
+			diag_add(cfg, m->file, m->line, "undefined group %s", m->names[i]);
+}
+
+/*
+ * Depth-first search; state 1 = on the path, 2 = done.  STACK holds the
+ * path.  A cycle is reported once, at the header of the group where it
+ * closes, naming only the groups on it; then the search goes on, so that
+ * every separate cycle is reported.
+ */
+static void find_cycles(struct pg_config *cfg, size_t g, unsigned char *state,
+			size_t *stack, size_t depth)
+{
+	const struct pg_members *m = &cfg->groups[g].members;
+
+	state[g] = 1;
+	stack[depth] = g;
+	for (size_t i = 0; i < m->nnames; i++) {
+		const struct pg_group *sub;
+		size_t j;
+
+		if (m->names[i][0] != '@' || !(sub = find_group(cfg, m->names[i] + 1)))
+			continue;
+		j = (size_t)(sub - cfg->groups);
+		if (state[j] == 1) {
+			struct pg_buf path = PG_BUF_INIT;
+			size_t from = depth;
+
+			while (stack[from] != j)
+				from--;
+			for (size_t k = from; k <= depth; k++)
+				pg_buf_printf(&path, "%s -> ", cfg->groups[stack[k]].name);
+			pg_buf_puts(&path, sub->name);
+			diag_add(cfg, sub->file, sub->line, "group cycle: %s", path.ptr);
+			pg_buf_free(&path);
+		} else if (state[j] == 0) {
+			find_cycles(cfg, j, state, stack, depth + 1);
+		}
+	}
+	state[g] = 2;
+}
+
+static void check_groups(struct pg_config *cfg)
+{
+	unsigned char *state = pg_xcalloc(cfg->ngroups, 1);
+	size_t *stack = pg_xcalloc(cfg->ngroups, sizeof(*stack));
+
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		check_refs(cfg, &cfg->groups[i].members);
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		struct pg_rule *r = &cfg->rules[i];
+
+		check_refs(cfg, &r->push);
+		check_refs(cfg, &r->create);
+		check_refs(cfg, &r->force_push);
+		check_refs(cfg, &r->del);
+		check_refs(cfg, &r->update);
+	}
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		if (state[i] == 0)
+			find_cycles(cfg, i, state, stack, 0);
+	free(stack);
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		if (!cfg->groups[i].members.set)
+			diag_add(cfg, cfg->groups[i].file, cfg->groups[i].line,
+				 "group \"%s\" has no 'members'", cfg->groups[i].name);
+	free(state);
+}
+
+static void default_sources(struct pg_config *cfg)
+{
+	char *copy = pg_xstrdup(pg_default_identity);
+	char *save = NULL;
+
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		struct pg_source s;
+
+		if (pg_source_parse(&s, t) == 0) {
+			cfg->sources = pg_xrealloc(cfg->sources,
+						   (cfg->nsources + 1) * sizeof(*cfg->sources));
+			cfg->sources[cfg->nsources++] = s;
+		}
+	}
+	free(copy);
+}
+
+int pg_config_load(struct pg_config **out, const char *path)
+{
+	struct pg_config *cfg = pg_xcalloc(1, sizeof(*cfg));
+
+	/* Debian's inih exposes its compile-time limits as globals. */
+	ini_use_stack = false;
+	ini_allow_realloc = false;
+	ini_max_line = MAX_LINE + 8;
+	/*
+	 * Without ini_allow_realloc the heap buffer stays at its initial
+	 * size, so that is the real limit (200 unless raised).
+	 */
+	ini_initial_alloc = MAX_LINE + 8;
+	ini_allow_multiline = true;
+	ini_allow_inline_comments = true;
+	ini_stop_on_first_error = false;
+
+	cfg->atomic = 1;
+	cfg->path = keep_file_name(cfg, path);
+	read_file(cfg, path, NULL, 0);
+	check_groups(cfg);
+	if (!cfg->nsources)
+		default_sources(cfg);
+	*out = cfg;
+	return cfg->ndiags ? -1 : 0;
+}
+
+static int contains(const struct pg_config *cfg, const struct pg_members *m,
+		    const char *user, int depth)
+{
+	if (!user || m->nobody || depth > 64)
+		return 0;
+	if (m->everyone)
+		return 1;
+	for (size_t i = 0; i < m->nnames; i++) {
+		const char *n = m->names[i];
+
+		if (n[0] == '@') {
+			const struct pg_group *g = find_group(cfg, n + 1);
+
+			if (g && contains(cfg, &g->members, user, depth + 1))
+				return 1;
+		} else if (!strcmp(n, user)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int pg_members_contains(const struct pg_config *cfg, const struct pg_members *m,
+			const char *user)
+{
+	return contains(cfg, m, user, 0);
+}
+
+void pg_rule_title(struct pg_buf *out, const struct pg_rule *r)
+{
+	pg_buf_printf(out, "[%s \"%s\"]", r->kind == PG_RULE_BRANCH ? "branch" : "tag",
+		      r->pattern);
+}
+
+void pg_config_free(struct pg_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->nsources; i++)
+		pg_source_clear(&cfg->sources[i]);
+	free(cfg->sources);
+	free(cfg->repos_root);
+	for (size_t i = 0; i < cfg->ngroups; i++) {
+		free(cfg->groups[i].name);
+		members_clear(&cfg->groups[i].members);
+	}
+	free(cfg->groups);
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		struct pg_rule *r = &cfg->rules[i];
+
+		free(r->pattern);
+		free_strs(r->repos, r->nrepos);
+		members_clear(&r->push);
+		members_clear(&r->create);
+		members_clear(&r->force_push);
+		members_clear(&r->del);
+		members_clear(&r->update);
+		free(r->control);
+		free_strs(r->help, r->nhelp);
+	}
+	free(cfg->rules);
+	for (size_t i = 0; i < cfg->ndiags; i++)
+		free(cfg->diags[i].msg);
+	free(cfg->diags);
+	free_strs(cfg->files, cfg->nfiles);
+	free(cfg);
+}

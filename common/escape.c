@@ -1,0 +1,150 @@
+#include "escape.h"
+
+#include <string.h>
+
+/*
+ * Length of the well-formed UTF-8 sequence (RFC 3629) at S, 2 to 4, with
+ * its code point in *CP; 0 when the bytes there are ill-formed or cut off
+ * by the end of the input.  Called only for a lead byte >= 0x80.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
+{
+	unsigned char c = s[0];
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t n, i;
+	unsigned v;
+
+	/*
+	 * The second byte's range carries the rules against overlong forms
+	 * (e0, f0), surrogates (ed) and values above U+10FFFF (f4); c0, c1
+	 * and f5..ff never start a sequence.
+	 */
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = v;
+	return n;
+}
+
+static void put_hex(struct pg_buf *b, const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		pg_buf_printf(b, "\\x%02x", s[i]);
+}
+
+/* The escape for one ASCII byte, or NULL when it may pass unchanged. */
+static const char *ascii_escape(unsigned char c)
+{
+	switch (c) {
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	}
+	return NULL;
+}
+
+static int ascii_safe(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+/*
+ * Bytes at S that pass unchanged: the escaping loop copies such a run with
+ * one pg_buf_put rather than one byte at a time.
+ */
+static size_t safe_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		if (ascii_safe(s[i])) {
+			i++;
+			continue;
+		}
+		if (s[i] < 0x80)
+			break;
+		n = utf8_seq(s + i, len - i, &cp);
+		/* C1 controls include CSI (U+009B), a complete escape. */
+		if (!n || cp <= 0x9f)
+			break;
+		i += n;
+	}
+	return i;
+}
+
+void pg_escape_put(struct pg_buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const char *esc;
+	size_t run, n;
+	unsigned cp;
+
+	while (len) {
+		run = safe_run(p, len);
+		pg_buf_put(b, p, run);
+		p += run;
+		len -= run;
+		if (!len)
+			break;
+		/* *p is not safe: escape it (a whole C1 sequence, or a byte). */
+		if (*p < 0x80) {
+			esc = ascii_escape(*p);
+			if (esc)
+				pg_buf_puts(b, esc);
+			else
+				put_hex(b, p, 1);
+			n = 1;
+		} else {
+			/*
+			 * Ill-formed input is escaped one byte at a time and
+			 * rescanned from the next byte, so a valid character
+			 * right after garbage still passes.
+			 */
+			n = utf8_seq(p, len, &cp);
+			if (!n)
+				n = 1;
+			put_hex(b, p, n);
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+void pg_escape_puts(struct pg_buf *b, const char *s)
+{
+	pg_escape_put(b, s, strlen(s));
+}

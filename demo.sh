@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The README's first command: installs what pushgate needs, builds it,
+# installs it under /usr/local, and shows it guarding a throwaway bare
+# repository: an accepted push, then pushes it refuses, with their messages.
+set -euo pipefail
+top=$(cd "$(dirname "$0")" && pwd)
+prefix=${PREFIX:-/usr/local}
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "Installing build dependencies (Debian 12 packages)"
+"$top/scripts/install-deps.sh"
+say "Building"
+make -C "$top" -s
+say "Installing to $prefix"
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+"${as_root[@]}" "$top/install.sh" --prefix "$prefix"
+
+demo=$(mktemp -d /tmp/pushgate-demo.XXXXXX)
+chmod 0755 "$demo"
+cd "$demo"
+export HOME=$demo GIT_CONFIG_NOSYSTEM=1
+git config --global user.name "Demo User"
+git config --global user.email demo@example.com
+git config --global init.defaultBranch main
+
+say "A bare repository with pushgate's hooks: $demo/app.git"
+git init -q --bare app.git
+"$top/install.sh" --prefix "$prefix" --repo app.git
+
+export PUSHGATE_CONFIG=$demo/pushgate.ini
+cat >"$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER   ; a forced command or the server exports it
+
+[group "maintainers"]
+members = alice, @release
+
+[group "release"]
+members = carol
+
+[branch "main"]
+push    = @maintainers
+control = ISO27001:8.32
+help    = Changes to main go through a pull request.
+
+[tag "v*"]
+create  = @release
+control = ISO27001:8.32
+INI
+chmod 0644 "$PUSHGATE_CONFIG"
+say "The policy ($PUSHGATE_CONFIG)"
+cat "$PUSHGATE_CONFIG"
+say "pushgate check"
+"$prefix/bin/pushgate" check
+
+git init -q work
+cd work
+git remote add origin ../app.git
+echo "hello" >README
+git add README
+git commit -q -m "first commit"
+
+say "alice (a maintainer) pushes main: accepted"
+PUSHGATE_USER=alice git push origin main
+
+echo "change" >>README
+git commit -q -am "second commit"
+say "bob (not a maintainer) pushes main: refused"
+PUSHGATE_USER=bob git push origin main || echo "(git push exited $?)"
+
+say "alice pushes the same commit: accepted"
+PUSHGATE_USER=alice git push origin main
+
+git commit -q --amend -m "second commit, rewritten"
+say "alice force-pushes a rewritten main: refused"
+PUSHGATE_USER=alice git push -f origin main || echo "(git push exited $?)"
+
+git tag -a v1.0 -m "release 1.0"
+say "carol (release) tags v1.0: accepted"
+PUSHGATE_USER=carol git push origin v1.0
+git tag -f -a v1.0 -m "release 1.0, moved" HEAD >/dev/null
+say "carol moves v1.0: refused, release tags are immutable"
+PUSHGATE_USER=carol git push -f origin v1.0 || echo "(git push exited $?)"
+
+say "pushgate explain: the same decision without pushing"
+"$prefix/bin/pushgate" explain --git-dir ../app.git --user bob refs/heads/main main~1 main ||
+	echo "(explain exited $?: reject)"
+
+say "Done. The demo repository stays in $demo"

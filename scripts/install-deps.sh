@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what pushgate builds and tests with, from Debian 12's packages.
+# Used by demo.sh and .ci/run; needs root (or sudo).
+set -euo pipefail
+pkgs=(build-essential pkg-config git
+      libgit2-dev libinih-dev libssh2-1-dev libssl-dev libcmocka-dev
+      openssh-client)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

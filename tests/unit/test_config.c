@@ -1,0 +1,1274 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "identity.h"
+
+/*
+ * Every test gets its own mkdtemp() directory (mode 0700, so the
+ * directory check of pg_config_load passes) and writes its INI files
+ * there with explicit lengths, so NUL bytes and CR can be written too.
+ */
+static char tmpdir[PATH_MAX];
+
+static int setup(void **state)
+{
+	const char *base = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/pg-config-XXXXXX",
+		 base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	chmod(tmpdir, 0700);
+	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* TMPDIR/NAME, in a static buffer (one of a few, used in turn). */
+static const char *path_of(const char *name)
+{
+	static char bufs[4][PATH_MAX];
+	static int next;
+	char *b = bufs[next++ % 4];
+
+	int n = snprintf(b, PATH_MAX, "%s/%s", tmpdir, name);
+
+	assert_true(n > 0 && n < PATH_MAX);
+	return b;
+}
+
+static void write_bytes(const char *name, const char *data, size_t len, mode_t mode)
+{
+	const char *path = path_of(name);
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+	/* chmod, not the open mode: the umask must not get a say. */
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	write_bytes(name, text, strlen(text), 0600);
+}
+
+static void make_dir(const char *name)
+{
+	assert_int_equal(mkdir(path_of(name), 0700), 0);
+}
+
+static void print_diags(const struct pg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->ndiags; i++)
+		print_message("  diag %s:%d: %s\n", cfg->diags[i].file,
+			      cfg->diags[i].line, cfg->diags[i].msg);
+}
+
+/* The diag at LINE of the file named NAME whose message holds TEXT. */
+static const struct pg_diag *find_diag(const struct pg_config *cfg, const char *name,
+				       int line, const char *text)
+{
+	const char *path = path_of(name);
+
+	for (size_t i = 0; i < cfg->ndiags; i++) {
+		const struct pg_diag *d = &cfg->diags[i];
+
+		if (d->line == line && !strcmp(d->file, path) && strstr(d->msg, text))
+			return d;
+	}
+	return NULL;
+}
+
+static void expect_diag(const struct pg_config *cfg, const char *name, int line,
+			const char *text)
+{
+	if (!find_diag(cfg, name, line, text)) {
+		print_message("expected %s:%d: ...%s...; got:\n", name, line, text);
+		print_diags(cfg);
+		fail();
+	}
+}
+
+static void expect_ndiags(const struct pg_config *cfg, size_t n)
+{
+	if (cfg->ndiags != n) {
+		print_message("expected %zu diagnostics, got %zu:\n", n, cfg->ndiags);
+		print_diags(cfg);
+		fail();
+	}
+}
+
+static struct pg_config *load_ok(const char *name)
+{
+	struct pg_config *cfg = NULL;
+	int rc = pg_config_load(&cfg, path_of(name));
+
+	assert_non_null(cfg);
+	if (rc != 0 || cfg->ndiags) {
+		print_message("expected a valid configuration:\n");
+		print_diags(cfg);
+		fail();
+	}
+	return cfg;
+}
+
+static struct pg_config *load_bad(const char *name)
+{
+	struct pg_config *cfg = NULL;
+	int rc = pg_config_load(&cfg, path_of(name));
+
+	assert_non_null(cfg);
+	assert_int_equal(rc, -1);
+	assert_true(cfg->ndiags > 0);
+	return cfg;
+}
+
+/* TEXT as c.ini must give exactly one problem: at LINE, holding MSG. */
+static void expect_one(const char *text, int line, const char *msg)
+{
+	struct pg_config *cfg;
+
+	write_file("c.ini", text);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "c.ini", line, msg);
+	pg_config_free(cfg);
+}
+
+static void expect_valid(const char *text)
+{
+	write_file("c.ini", text);
+	pg_config_free(load_ok("c.ini"));
+}
+
+static const struct pg_group *group(const struct pg_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		if (!strcmp(cfg->groups[i].name, name))
+			return &cfg->groups[i];
+	fail_msg("no group %s", name);
+	return NULL;
+}
+
+static void expect_names(const struct pg_members *m, const char *text)
+{
+	assert_non_null(m->text);
+	assert_string_equal(m->text, text);
+}
+
+/* ---- a whole valid configuration ---- */
+
+static const char full_ini[] =
+	"; pushgate policy\n"						/* 1 */
+	"[core]\n"							/* 2 */
+	"identity    = gitea, gitolite, gitlab, http, env:PUSHGATE_USER, unix  ; sources, in order\n"
+	"repos_root  = /srv/git/           ; repo name = path below it\n"	/* 4 */
+	"atomic      = no\n"						/* 5 */
+	"\n"								/* 6 */
+	"[group \"maintainers\"]\n"					/* 7 */
+	"members = alice, bob, @release\n"				/* 8 */
+	"\n"								/* 9 */
+	"[group \"release\"]\n"						/* 10 */
+	"members = carol\n"						/* 11 */
+	"\n"								/* 12 */
+	"[branch \"main\"]                   ; pattern below refs/heads/\n"	/* 13 */
+	"repos          = acme/*           ; only these repos\n"	/* 14 */
+	"push           = @maintainers     ; fast-forward updates\n"	/* 15 */
+	"create         = @maintainers\n"				/* 16 */
+	"force_push     = none\n"					/* 17 */
+	"delete         = none\n"					/* 18 */
+	"mode           = enforce\n"					/* 19 */
+	"control        = ISO27001:8.32\n"				/* 20 */
+	"help           = Changes to main go through a pull request, see https://wiki/merging\n"
+	"\n"								/* 22 */
+	"[tag \"v*\"]                        ; pattern below refs/tags/\n"	/* 23 */
+	"create         = @release\n"					/* 24 */
+	"update         = none\n"					/* 25 */
+	"delete         = none\n"					/* 26 */
+	"mode           = warn\n"					/* 27 */
+	"control        = ISO27001:8.32\n"				/* 28 */
+	"help           = Tags are immutable\n";			/* 29 */
+
+static void test_full_valid(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_group *g;
+	const struct pg_rule *r;
+	struct pg_buf name = PG_BUF_INIT;
+	static const char *const want_src[] = {
+		"gitea", "gitolite", "gitlab", "http", "env:PUSHGATE_USER", "unix"
+	};
+
+	(void)state;
+	write_file("pushgate.ini", full_ini);
+	cfg = load_ok("pushgate.ini");
+
+	assert_string_equal(cfg->path, path_of("pushgate.ini"));
+	assert_int_equal(cfg->nsources, 6);
+	for (size_t i = 0; i < 6; i++) {
+		pg_buf_reset(&name);
+		pg_source_name(&name, &cfg->sources[i]);
+		assert_string_equal(pg_buf_cstr(&name), want_src[i]);
+	}
+	pg_buf_free(&name);
+	assert_int_equal(cfg->sources[4].kind, PG_SRC_ENV);
+	assert_string_equal(cfg->sources[4].var, "PUSHGATE_USER");
+	/* The trailing '/' is dropped; the inline comment is not part of it. */
+	assert_string_equal(cfg->repos_root, "/srv/git");
+	assert_int_equal(cfg->atomic, 0);
+
+	assert_int_equal(cfg->ngroups, 2);
+	g = group(cfg, "maintainers");
+	assert_int_equal(g->line, 7);
+	assert_string_equal(g->file, path_of("pushgate.ini"));
+	assert_int_equal(g->members.set, 1);
+	assert_int_equal(g->members.line, 8);
+	assert_int_equal(g->members.nnames, 3);
+	assert_string_equal(g->members.names[0], "alice");
+	assert_string_equal(g->members.names[1], "bob");
+	assert_string_equal(g->members.names[2], "@release");
+	assert_false(g->members.everyone);
+	assert_false(g->members.nobody);
+	expect_names(&g->members, "alice, bob, @release");
+	g = group(cfg, "release");
+	assert_int_equal(g->line, 10);
+	expect_names(&g->members, "carol");
+
+	assert_int_equal(cfg->nrules, 2);
+	r = &cfg->rules[0];
+	assert_int_equal(r->kind, PG_RULE_BRANCH);
+	assert_string_equal(r->pattern, "main");
+	assert_int_equal(r->line, 13);
+	assert_string_equal(r->file, path_of("pushgate.ini"));
+	assert_int_equal(r->nrepos, 1);
+	assert_string_equal(r->repos[0], "acme/*");
+	assert_true(r->push.set);
+	assert_int_equal(r->push.line, 15);
+	assert_string_equal(r->push.file, path_of("pushgate.ini"));
+	expect_names(&r->push, "@maintainers");
+	assert_true(r->create.set);
+	assert_int_equal(r->create.line, 16);
+	assert_true(r->force_push.set);
+	assert_true(r->force_push.nobody);
+	assert_int_equal(r->force_push.nnames, 0);
+	expect_names(&r->force_push, "none");
+	assert_int_equal(r->force_push.line, 17);
+	assert_true(r->del.set);
+	assert_true(r->del.nobody);
+	assert_int_equal(r->del.line, 18);
+	assert_false(r->update.set);
+	assert_int_equal(r->mode, PG_MODE_ENFORCE);
+	assert_string_equal(r->control, "ISO27001:8.32");
+	assert_int_equal(r->nhelp, 1);
+	assert_string_equal(r->help[0],
+			    "Changes to main go through a pull request, see https://wiki/merging");
+
+	r = &cfg->rules[1];
+	assert_int_equal(r->kind, PG_RULE_TAG);
+	assert_string_equal(r->pattern, "v*");
+	assert_int_equal(r->line, 23);
+	assert_int_equal(r->nrepos, 0);
+	assert_false(r->push.set);
+	assert_false(r->force_push.set);
+	expect_names(&r->create, "@release");
+	assert_int_equal(r->create.line, 24);
+	assert_true(r->update.set);
+	assert_true(r->update.nobody);
+	assert_int_equal(r->update.line, 25);
+	assert_true(r->del.nobody);
+	assert_int_equal(r->mode, PG_MODE_WARN);
+	assert_int_equal(r->nhelp, 1);
+	assert_string_equal(r->help[0], "Tags are immutable");
+	pg_config_free(cfg);
+}
+
+static void test_defaults(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+	struct pg_buf name = PG_BUF_INIT;
+
+	(void)state;
+	write_file("c.ini", "[branch \"main\"]\n");
+	cfg = load_ok("c.ini");
+	/* [core] identity not written: pg_default_identity, in order. */
+	assert_int_equal(cfg->nsources, 5);
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		if (i)
+			pg_buf_puts(&name, ", ");
+		pg_source_name(&name, &cfg->sources[i]);
+	}
+	assert_string_equal(pg_buf_cstr(&name), pg_default_identity);
+	pg_buf_free(&name);
+	assert_null(cfg->repos_root);
+	assert_int_equal(cfg->atomic, 1);
+	assert_int_equal(cfg->ngroups, 0);
+
+	/* An empty section is a rule: the classic protected branch. */
+	assert_int_equal(cfg->nrules, 1);
+	r = &cfg->rules[0];
+	assert_int_equal(r->kind, PG_RULE_BRANCH);
+	assert_string_equal(r->pattern, "main");
+	assert_int_equal(r->line, 1);
+	assert_false(r->push.set);
+	assert_false(r->create.set);
+	assert_false(r->force_push.set);
+	assert_false(r->del.set);
+	assert_false(r->update.set);
+	assert_int_equal(r->nrepos, 0);
+	assert_int_equal(r->mode, PG_MODE_ENFORCE);
+	assert_null(r->control);
+	assert_int_equal(r->nhelp, 0);
+	pg_config_free(cfg);
+}
+
+static void test_empty_sections_are_rules(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("c.ini",
+		   "[core]\n"
+		   "atomic = yes\n"
+		   "[branch \"main\"]\n"
+		   "; nothing here\n"
+		   "\n"
+		   "[tag \"v*\"]\n"
+		   "[branch \"release/**\"]\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->nrules, 3);
+	assert_string_equal(cfg->rules[0].pattern, "main");
+	assert_int_equal(cfg->rules[0].line, 3);
+	assert_int_equal(cfg->rules[1].kind, PG_RULE_TAG);
+	assert_string_equal(cfg->rules[1].pattern, "v*");
+	assert_int_equal(cfg->rules[1].line, 6);
+	assert_string_equal(cfg->rules[2].pattern, "release/**");
+	assert_int_equal(cfg->rules[2].line, 7);
+	pg_config_free(cfg);
+}
+
+static void test_bool_and_mode_values(void **state)
+{
+	static const char *const yes[] = { "yes", "YES", "true", "on", "1" };
+	static const char *const no[] = { "no", "False", "off", "0" };
+	char text[128];
+	struct pg_config *cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		snprintf(text, sizeof(text), "[core]\natomic = %s\n", yes[i]);
+		write_file("c.ini", text);
+		cfg = load_ok("c.ini");
+		assert_int_equal(cfg->atomic, 1);
+		pg_config_free(cfg);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		snprintf(text, sizeof(text), "[core]\natomic = %s\n", no[i]);
+		write_file("c.ini", text);
+		cfg = load_ok("c.ini");
+		assert_int_equal(cfg->atomic, 0);
+		pg_config_free(cfg);
+	}
+	write_file("c.ini", "[branch \"x\"]\nmode = warn\n[tag \"x\"]\nmode = enforce\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->rules[0].mode, PG_MODE_WARN);
+	assert_int_equal(cfg->rules[1].mode, PG_MODE_ENFORCE);
+	pg_config_free(cfg);
+}
+
+static void test_member_list_forms(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_file("c.ini",
+		   "[branch \"main\"]\n"
+		   "push = alice bob,carol ,\t@team\n"
+		   "create = *\n"
+		   "force_push = none\n"
+		   "delete = d.e-v+1@corp\n"
+		   "[group \"team\"]\n"
+		   "members = x ; an inline comment\n");
+	cfg = load_ok("c.ini");
+	r = &cfg->rules[0];
+	assert_int_equal(r->push.nnames, 4);
+	expect_names(&r->push, "alice, bob, carol, @team");
+	assert_true(r->create.everyone);
+	assert_int_equal(r->create.nnames, 0);
+	expect_names(&r->create, "*");
+	assert_true(r->force_push.nobody);
+	expect_names(&r->del, "d.e-v+1@corp");
+	expect_names(&group(cfg, "team")->members, "x");
+	pg_config_free(cfg);
+}
+
+/* ---- errors, each at its own line ---- */
+
+static void test_unknown_key(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\npush = alice\nfoo = 1\n", 3,
+		   "unknown key 'foo' in [branch \"main\"]");
+	expect_one("[core]\natomic = yes\nidentiy = unix\n", 3,
+		   "unknown key 'identiy' in [core]");
+	expect_one("[group \"g\"]\nmembers = a\nmember = b\n", 3,
+		   "unknown key 'member' in [group \"g\"]");
+	/* Its indented continuation is not reported again. */
+	expect_one("[tag \"v*\"]\nfoo = a\n  b\n  c\n", 2, "unknown key 'foo'");
+}
+
+static void test_key_in_wrong_section(void **state)
+{
+	(void)state;
+	expect_one("[tag \"v*\"]\ncreate = a\npush = alice\n", 3,
+		   "'push' does not belong in [tag \"v*\"]");
+	expect_one("[tag \"v*\"]\nforce_push = alice\n", 2,
+		   "'force_push' does not belong in [tag \"v*\"]");
+	expect_one("[branch \"main\"]\nupdate = alice\n", 2,
+		   "'update' does not belong in [branch \"main\"]");
+	expect_one("[core]\nmembers = alice\n", 2, "'members' does not belong in [core]");
+	expect_one("[branch \"main\"]\nidentity = unix\n", 2,
+		   "'identity' does not belong in [branch \"main\"]");
+	expect_one("[group \"g\"]\nmembers = a\npush = a\n", 3,
+		   "'push' does not belong in [group \"g\"]");
+}
+
+static void test_unknown_section(void **state)
+{
+	(void)state;
+	expect_one("[core]\n[foo]\nx = 1\n", 2, "unknown section [foo]");
+	expect_one("\n[branches \"main\"]\npush = a\n", 2, "unknown section [branches \"main\"]");
+	expect_one("[core \"x\"]\n", 1, "section [core] takes no argument");
+	expect_one("[group]\nmembers = a\n", 1, "section [group] needs an argument");
+	expect_one("[branch]\n", 1, "section [branch] needs an argument");
+	expect_one("[group \"a b\"]\nmembers = a\n", 1, "'a b' is not a valid group name");
+}
+
+static void test_malformed_headers(void **state)
+{
+	(void)state;
+	expect_one("[core]\n[branch main]\npush = a\n", 2, "needs its argument in double quotes");
+	expect_one("[core]\n[branch \"main]\n", 2, "needs its argument in double quotes");
+	expect_one("[core]\n\n[branch \"main\"\npush = a\n", 3, "without a closing ']'");
+	/* inih ends the line at a ';' after a blank, before the ']'. */
+	expect_one("[branch \"a ;b\"]\n", 1, "without a closing ']'");
+	expect_one("[core]\n[branch \"main\"] push = a\n", 2, "text after the section header");
+	expect_one("[branch \"main\" x]\n", 1, "needs its argument in double quotes");
+	expect_one("[core]\natomic = yes\n  [branch \"main\"]\n", 3,
+		   "must start at the beginning of the line");
+	expect_one("  [branch \"main\"]\n", 1, "must start at the beginning of the line");
+	/* A comment after the header is fine. */
+	expect_valid("[branch \"main\"]  ; the trunk\n[tag \"v*\"] # tags\n");
+}
+
+static void test_key_outside_section(void **state)
+{
+	(void)state;
+	expect_one("; top\npush = alice\n[core]\n", 2, "'push' is outside of any section");
+	/* Its continuation lines are not reported again. */
+	expect_one("atomic = yes\n  no\n[core]\n", 1, "'atomic' is outside of any section");
+}
+
+static void test_line_without_equals(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\npush = a\nforce_push\n", 3, "expected 'key = value'");
+	/* '=' only inside an inline comment does not count. */
+	expect_one("[core]\natomic ; = yes\n", 2, "expected 'key = value'");
+	/* ':' works like '=' */
+	expect_valid("[core]\natomic : no\n");
+}
+
+static void test_bad_values(void **state)
+{
+	(void)state;
+	expect_one("[core]\n\natomic = maybe\n", 3, "atomic must be yes or no, not 'maybe'");
+	expect_one("[core]\natomic =\n", 2, "atomic must be yes or no");
+	expect_one("[branch \"main\"]\nmode = strict\n", 2,
+		   "mode must be 'enforce' or 'warn', not 'strict'");
+	expect_one("[branch \"main\"]\nmode = Warn\n", 2, "mode must be 'enforce' or 'warn'");
+	expect_one("[core]\nrepos_root = srv/git\n", 2, "repos_root must be an absolute path");
+	expect_one("[core]\nidentity = gitea, ldap\n", 2, "ldap");
+	expect_one("[core]\nidentity = env:1X\n", 2, "env:1X");
+	expect_one("[branch \"main\"]\ncontrol =\n", 2, "'control' is empty");
+	expect_one("[branch \"main\"]\ncontrol = a\x01z\n", 2, "'control' holds a control character");
+	/* A single-valued key cannot go on over an indented line. */
+	expect_one("[branch \"main\"]\nmode = warn\n  enforce\n", 3, "'mode' takes a single value");
+}
+
+static void test_empty_member_list(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\npush = a\ndelete =\n", 3,
+		   "'delete' is empty; write 'none' for nobody");
+	expect_one("[group \"g\"]\nmembers =\n", 2, "'members' is empty");
+	expect_one("[branch \"main\"]\npush = , ,\n", 2, "'push' is empty");
+	expect_one("[branch \"main\"]\nrepos =\n", 2, "'repos' is empty");
+	expect_one("[core]\nidentity =\n[branch \"x\"]\n", 2, "'identity' is empty");
+	/* At the end of the file too, and with only comments below it. */
+	expect_one("[tag \"v*\"]\ncreate =\n  ; nobody yet?\n", 2, "'create' is empty");
+}
+
+static void test_none_mixed(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\npush = none, alice\n", 2, "'push' mixes 'none' with members");
+	expect_one("[branch \"main\"]\n\nforce_push = * none\n", 3, "'force_push' mixes 'none'");
+	expect_one("[group \"g\"]\nmembers = none @h\n[group \"h\"]\nmembers = a\n", 2,
+		   "'members' mixes 'none'");
+	/* Reported once, at the key, though the list goes on. */
+	expect_one("[branch \"main\"]\npush = none\n  alice\n  bob\n", 2, "'push' mixes 'none'");
+}
+
+static void test_invalid_member_token(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\npush = alice ev!l\n", 2,
+		   "'ev!l' is not a user name, @group, '*' or 'none'");
+	expect_one("[branch \"main\"]\npush = @\n", 2, "'@' is not a user name");
+	expect_one("[branch \"main\"]\npush = -rf\n", 2, "'-rf' is not a user name");
+	expect_one("[branch \"main\"]\npush = @@g\n", 2, "'@@g' is not a user name");
+	expect_one("[branch \"main\"]\npush = \"alice\"\n", 2, "'\"alice\"' is not a user name");
+	/*
+	 * inih's pitfall: an indented key after a key is a continuation, so
+	 * "delete = bob" lands in push; its '=' is refused.
+	 */
+	expect_one("[branch \"main\"]\npush = alice\n  delete = bob\n", 3, "'=' is not a user name");
+}
+
+static void test_undefined_group(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	/* Reported at the line of the key that names it, after parsing. */
+	expect_one("[branch \"main\"]\npush = alice\ncreate = bob,\n  @ghost\n", 3,
+		   "undefined group @ghost");
+	expect_one("[group \"a\"]\nmembers = @b\n", 2, "undefined group @b");
+	/* Groups may be used before they are defined. */
+	expect_valid("[branch \"main\"]\npush = @late\n[group \"late\"]\nmembers = x\n");
+
+	/* Each list that names it is reported. */
+	write_file("c.ini", "[branch \"a\"]\npush = @g\n[tag \"b\"]\ndelete = @g\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "undefined group @g");
+	expect_diag(cfg, "c.ini", 4, "undefined group @g");
+	pg_config_free(cfg);
+}
+
+static void test_group_cycle(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	expect_one("[group \"a\"]\nmembers = @b\n\n[group \"b\"]\nmembers = x, @a\n", 1,
+		   "group cycle: a -> b -> a");
+	expect_one("[group \"self\"]\nmembers = @self\n", 1, "group cycle: self -> self");
+	/* The path names the cycle only, not the way into it. */
+	expect_one("[group \"x\"]\nmembers = @a\n[group \"a\"]\nmembers = @b\n"
+		   "[group \"b\"]\nmembers = @a\n", 3, "group cycle: a -> b -> a");
+	/* A diamond is not a cycle. */
+	expect_valid("[group \"top\"]\nmembers = @l, @r\n[group \"l\"]\nmembers = @base\n"
+		     "[group \"r\"]\nmembers = @base\n[group \"base\"]\nmembers = z\n");
+
+	/* Two separate cycles: both reported. */
+	write_file("c.ini",
+		   "[group \"a\"]\nmembers = @b\n[group \"b\"]\nmembers = @a\n"
+		   "[group \"c\"]\nmembers = @d\n[group \"d\"]\nmembers = @c\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 1, "group cycle: a -> b -> a");
+	expect_diag(cfg, "c.ini", 5, "group cycle: c -> d -> c");
+	pg_config_free(cfg);
+}
+
+static void test_group_defined_twice(void **state)
+{
+	struct pg_buf want = PG_BUF_INIT;
+
+	(void)state;
+	pg_buf_printf(&want, "group \"g\" is defined twice (first at %s:1)", path_of("c.ini"));
+	/* The second section's keys are not read (no "given twice" for them). */
+	expect_one("[group \"g\"]\nmembers = a\n[group \"g\"]\nmembers = b\n", 3, want.ptr);
+	pg_buf_free(&want);
+	expect_one("[group \"g\"]\n", 1, "group \"g\" has no 'members'");
+}
+
+static void test_duplicate_key(void **state)
+{
+	struct pg_buf want = PG_BUF_INIT;
+	struct pg_config *cfg;
+
+	(void)state;
+	expect_one("[branch \"main\"]\npush = a\nmode = warn\nmode = warn\n", 4,
+		   "'mode' is given twice (first at line 3)");
+	expect_one("[branch \"main\"]\ncontrol = A\n\ncontrol = B\n", 4,
+		   "'control' is given twice (first at line 2)");
+	expect_one("[branch \"main\"]\nrepos = a\nrepos = b\n", 3,
+		   "'repos' is given twice (first at line 2)");
+	expect_one("[branch \"main\"]\nhelp = a\nhelp = b\n", 3,
+		   "'help' is given twice (first at line 2)");
+	expect_one("[branch \"main\"]\npush = a\npush = b\n", 3,
+		   "'push' is given twice (first at line 2)");
+	expect_one("[group \"g\"]\nmembers = a\nmembers = b\n", 3,
+		   "'members' is given twice (first at line 2)");
+	expect_one("[core]\natomic = yes\nrepos_root = /a\natomic = no\n", 4,
+		   "'atomic' is given twice (first at line 2)");
+	/* [core] is one section, however often its header appears. */
+	expect_one("[core]\nrepos_root = /a\n[branch \"x\"]\n[core]\nrepos_root = /b\n", 5,
+		   "'repos_root' is given twice (first at line 2)");
+	/* A repeated rule section is a new rule: its keys are its own. */
+	write_file("c.ini", "[branch \"x\"]\nmode = warn\n[branch \"x\"]\nmode = warn\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->nrules, 2);
+	pg_config_free(cfg);
+
+	/* Across files, the first place is named with its file. */
+	write_file("inc.ini", "[core]\nidentity = unix\n");
+	write_file("c.ini", "[core]\ninclude = inc.ini\nidentity = gitea\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	pg_buf_printf(&want, "'identity' is given twice (first at %s:2)", path_of("inc.ini"));
+	expect_diag(cfg, "c.ini", 3, want.ptr);
+	pg_config_free(cfg);
+
+	write_file("c.ini", "[core]\nidentity = gitea\ninclude = inc.ini\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	pg_buf_reset(&want);
+	pg_buf_printf(&want, "'identity' is given twice (first at %s:2)", path_of("c.ini"));
+	expect_diag(cfg, "inc.ini", 2, want.ptr);
+	pg_config_free(cfg);
+	pg_buf_free(&want);
+}
+
+static void test_not_supported_yet(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	expect_one("[branch \"main\"]\npush = a\nrequire_signed = yes\n", 3,
+		   "'require_signed' is not supported yet");
+	expect_one("[tag \"v*\"]\nrequire_signed = yes\n", 2, "'require_signed' is not supported yet");
+	expect_one("[branch \"main\"]\nwindow = Mon-Fri 08:00-16:00\n", 2,
+		   "'window' is not supported yet");
+	expect_one("[core]\nrelease_log = /var/lib/pushgate/release.log\n", 2,
+		   "'release_log' is not supported yet");
+	expect_one("[core]\n[path \"src/crypto/**\"]\nwrite = @security\n", 2,
+		   "section [path] is not supported yet");
+	expect_one("[replica]\nhost = logs.example.com\nport = 22\n", 1,
+		   "section [replica] is not supported yet");
+	/* A key of a later version in the wrong section is still misplaced. */
+	expect_one("[tag \"v*\"]\nwindow = Sat 10:00-12:00\n", 2, "'window' does not belong in");
+
+	/* Each line is its own problem; keys after them still count. */
+	write_file("c.ini",
+		   "[branch \"main\"]\n"
+		   "window = Mon-Fri 08:00-16:00\n"
+		   "window = Sat 10:00-12:00\n"
+		   "linear = yes\n"
+		   "bogus = 1\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 4);
+	expect_diag(cfg, "c.ini", 2, "'window' is not supported yet");
+	expect_diag(cfg, "c.ini", 3, "'window' is not supported yet");
+	expect_diag(cfg, "c.ini", 4, "'linear' is not supported yet");
+	expect_diag(cfg, "c.ini", 5, "unknown key 'bogus'");
+	pg_config_free(cfg);
+}
+
+static void test_pattern_below_refs(void **state)
+{
+	(void)state;
+	expect_one("[branch \"refs/heads/main\"]\n", 1,
+		   "the pattern is below refs/heads/: write [branch \"main\"], not \"refs/heads/main\"");
+	expect_one("[core]\n[tag \"refs/tags/v*\"]\n", 2,
+		   "the pattern is below refs/tags/: write [tag \"v*\"]");
+	expect_one("[tag \"refs/heads/x\"]\n", 1, "below refs/tags/");
+}
+
+static void test_bad_glob(void **state)
+{
+	(void)state;
+	expect_one("[core]\n[branch \"a//b\"]\n", 2, "empty component");
+	expect_one("[branch \"release/\"]\n", 1, "empty component");
+	expect_one("[tag \"v[0-9\"]\n", 1, "unclosed '['");
+	expect_one("[branch \"a**\"]\n", 1, "'**' must be a whole component");
+	expect_one("[branch \"\"]\n", 1, "glob pattern is empty");
+	expect_one("[branch \"main\"]\nrepos = acme/*, /abs\n", 2, "repos: glob pattern '/abs'");
+	/* Keys of a section whose header was refused are not reported. */
+	expect_one("[branch \"a//b\"]\npush = ev!l\n", 1, "empty component");
+}
+
+static void test_long_line(void **state)
+{
+	struct pg_buf text = PG_BUF_INIT;
+	struct pg_config *cfg;
+	size_t n;
+
+	(void)state;
+	/* 300 bytes: above inih's default 200, well within 4096. */
+	pg_buf_puts(&text, "[branch \"main\"]\nhelp = ");
+	for (n = 0; n < 300; n++)
+		pg_buf_putc(&text, 'h');
+	pg_buf_puts(&text, "\npush = alice\n");
+	write_file("c.ini", text.ptr);
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->rules[0].nhelp, 1);
+	assert_int_equal(strlen(cfg->rules[0].help[0]), 300);
+	expect_names(&cfg->rules[0].push, "alice");
+	pg_config_free(cfg);
+
+	/* Exactly 4096 bytes before the newline, with LF and with CRLF. */
+	pg_buf_reset(&text);
+	pg_buf_puts(&text, "[branch \"main\"]\nhelp = ");
+	while (text.len < 16 + 4096)
+		pg_buf_putc(&text, 'x');
+	pg_buf_puts(&text, "\n");
+	write_file("c.ini", text.ptr);
+	cfg = load_ok("c.ini");
+	assert_int_equal(strlen(cfg->rules[0].help[0]), 4096 - 7);
+	pg_config_free(cfg);
+	text.len--;
+	pg_buf_puts(&text, "\r\n");
+	write_file("c.ini", text.ptr);
+	cfg = load_ok("c.ini");
+	assert_int_equal(strlen(cfg->rules[0].help[0]), 4096 - 7);
+	pg_config_free(cfg);
+
+	/*
+	 * 4097 bytes is too long; the lines after it keep their numbers, and
+	 * the rest of its section is still read.
+	 */
+	pg_buf_reset(&text);
+	pg_buf_puts(&text, "[branch \"main\"]\npush = a\nhelp = ");	/* 1, 2, 3 */
+	while (text.len < 25 + 4097)
+		pg_buf_putc(&text, 'x');
+	pg_buf_puts(&text, "\n"
+		    "mode = loud\n"				/* 4 */
+		    "\n"					/* 5 */
+		    "[tag \"v*\"]\n"				/* 6 */
+		    "oops\n");					/* 7 */
+	write_file("c.ini", text.ptr);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 3);
+	expect_diag(cfg, "c.ini", 3, "line is longer than 4096 bytes");
+	expect_diag(cfg, "c.ini", 4, "mode must be 'enforce' or 'warn', not 'loud'");
+	expect_diag(cfg, "c.ini", 7, "expected 'key = value'");
+	assert_int_equal(cfg->nrules, 2);
+	pg_config_free(cfg);
+
+	/* A very long line (several times the limit), then more. */
+	pg_buf_reset(&text);
+	pg_buf_puts(&text, "[core]\n; ");
+	for (n = 0; n < 20000; n++)
+		pg_buf_putc(&text, ';');
+	pg_buf_puts(&text, "\n[bad\n");
+	write_file("c.ini", text.ptr);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "line is longer than 4096 bytes");
+	expect_diag(cfg, "c.ini", 3, "without a closing ']'");
+	pg_config_free(cfg);
+
+	/* A header that is too long: its keys are not put in the section above. */
+	pg_buf_reset(&text);
+	pg_buf_puts(&text, "[core]\n[branch \"");
+	for (n = 0; n < 5000; n++)
+		pg_buf_putc(&text, 'b');
+	pg_buf_puts(&text, "\"]\npush = alice\n[tag \"v*\"]\nfoo = 1\n");
+	write_file("c.ini", text.ptr);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "line is longer than 4096 bytes");
+	expect_diag(cfg, "c.ini", 5, "unknown key 'foo'");
+	pg_config_free(cfg);
+	pg_buf_free(&text);
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char text[] =
+		"[branch \"main\"]\n"		/* 1 */
+		"push = alice\0 ; evil\n"	/* 2 */
+		"create = bob\n"		/* 3 */
+		"bogus\n";			/* 4 */
+	struct pg_config *cfg;
+
+	(void)state;
+	write_bytes("c.ini", text, sizeof(text) - 1, 0600);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "NUL byte");
+	expect_diag(cfg, "c.ini", 4, "expected 'key = value'");
+	assert_false(cfg->rules[0].push.set);
+	expect_names(&cfg->rules[0].create, "bob");
+	pg_config_free(cfg);
+}
+
+static void test_crlf(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("c.ini",
+		   "[core]\r\n"
+		   "repos_root = /srv/git\r\n"
+		   "atomic = no\r\n"
+		   "[branch \"main\"]\r\n"
+		   "push = alice, bob\r\n"
+		   "help = first\r\n"
+		   "  second\r\n"
+		   "control = X:1\r\n");
+	cfg = load_ok("c.ini");
+	assert_string_equal(cfg->repos_root, "/srv/git");
+	assert_int_equal(cfg->atomic, 0);
+	assert_string_equal(cfg->rules[0].pattern, "main");
+	expect_names(&cfg->rules[0].push, "alice, bob");
+	assert_string_equal(cfg->rules[0].push.names[1], "bob");
+	assert_int_equal(cfg->rules[0].nhelp, 2);
+	assert_string_equal(cfg->rules[0].help[1], "second");
+	assert_string_equal(cfg->rules[0].control, "X:1");
+	pg_config_free(cfg);
+
+	expect_one("[core]\r\n\r\natomic = yes\r\n[x]\r\n", 4, "unknown section [x]");
+}
+
+static void test_bom(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("c.ini", "\xEF\xBB\xBF[core]\natomic = no\n[branch \"main\"]\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->atomic, 0);
+	assert_int_equal(cfg->nrules, 1);
+	assert_int_equal(cfg->rules[0].line, 3);
+	pg_config_free(cfg);
+
+	/* Only at the start of the file. */
+	write_file("c.ini", "\xEF\xBB\xBF[core]\n\xEF\xBB\xBF[core]\n");
+	cfg = load_bad("c.ini");
+	assert_non_null(find_diag(cfg, "c.ini", 2, ""));
+	assert_null(find_diag(cfg, "c.ini", 1, ""));
+	pg_config_free(cfg);
+}
+
+static void test_continuation_lines(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+	const struct pg_group *g;
+
+	(void)state;
+	write_file("c.ini",
+		   "[group \"team\"]\n"			/* 1 */
+		   "members = alice, bob,\n"		/* 2 */
+		   "  carol\n"				/* 3 */
+		   "\t@ops ; inline comment\n"		/* 4 */
+		   "; a comment does not end the list\n"	/* 5 */
+		   "  dave\n"				/* 6 */
+		   "[group \"ops\"]\n"			/* 7 */
+		   "members =\n"			/* 8 */
+		   "    erin\n"				/* 9 */
+		   "    frank\n"			/* 10 */
+		   "[branch \"main\"]\n"		/* 11 */
+		   "push = @team\n"			/* 12 */
+		   "  grace\n"				/* 13 */
+		   "repos = a/*\n"			/* 14 */
+		   "  b/**\n"				/* 15 */
+		   "help = Changes to main go through a pull request,\n"	/* 16 */
+		   "  see https://wiki/merging\n"	/* 17 */
+		   "\n"					/* 18 */
+		   "  or ask #release\n"		/* 19 */
+		   "[core]\n"				/* 20 */
+		   "identity = gitea,\n"		/* 21 */
+		   "  env:PUSHGATE_USER\n");		/* 22 */
+	cfg = load_ok("c.ini");
+	g = group(cfg, "team");
+	expect_names(&g->members, "alice, bob, carol, @ops, dave");
+	assert_int_equal(g->members.line, 2);
+	g = group(cfg, "ops");
+	expect_names(&g->members, "erin, frank");
+	assert_int_equal(g->members.line, 8);
+	r = &cfg->rules[0];
+	expect_names(&r->push, "@team, grace");
+	assert_int_equal(r->push.line, 12);
+	assert_int_equal(r->nrepos, 2);
+	assert_string_equal(r->repos[1], "b/**");
+	assert_int_equal(r->nhelp, 3);
+	assert_string_equal(r->help[0], "Changes to main go through a pull request,");
+	assert_string_equal(r->help[1], "see https://wiki/merging");
+	assert_string_equal(r->help[2], "or ask #release");
+	assert_int_equal(cfg->nsources, 2);
+	assert_int_equal(cfg->sources[1].kind, PG_SRC_ENV);
+	pg_config_free(cfg);
+
+	/* Errors in continuation lines are reported at their own line. */
+	expect_one("[branch \"main\"]\npush = alice\n  bob\n  b@d!\n", 4, "'b@d!' is not a user name");
+}
+
+/* ---- includes ---- */
+
+static void test_include_relative(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_group *g;
+
+	(void)state;
+	make_dir("etc");
+	make_dir("etc/sub");
+	make_dir("etc/other");
+	write_file("etc/top.ini",
+		   "[core]\n"
+		   "include = sub/groups.ini\n"
+		   "atomic = no\n"
+		   "[branch \"main\"]\n"
+		   "push = @team\n");
+	/* Relative to sub/, where this file is, not to the top file. */
+	write_file("etc/sub/groups.ini",
+		   "[group \"team\"]\n"
+		   "members = alice, @more\n"
+		   "[core]\n"
+		   "include = more.ini\n");
+	write_file("etc/sub/more.ini", "[group \"more\"]\nmembers = bob\n");
+	write_file("etc/more.ini", "[group \"more\"]\nmembers = WRONG\n");
+	cfg = load_ok("etc/top.ini");
+	assert_int_equal(cfg->ngroups, 2);
+	g = group(cfg, "team");
+	assert_string_equal(g->file, path_of("etc/sub/groups.ini"));
+	assert_int_equal(g->line, 1);
+	g = group(cfg, "more");
+	assert_string_equal(g->file, path_of("etc/sub/more.ini"));
+	expect_names(&g->members, "bob");
+	assert_int_equal(cfg->atomic, 0);
+	assert_int_equal(cfg->nrules, 1);
+	assert_string_equal(cfg->rules[0].file, path_of("etc/top.ini"));
+	assert_true(pg_members_contains(cfg, &cfg->rules[0].push, "bob"));
+	pg_config_free(cfg);
+
+	/* An absolute include; a problem inside it is at ITS file:line. */
+	{
+		struct pg_buf text = PG_BUF_INIT;
+
+		write_file("etc/other/abs.ini", "[tag \"v*\"]\n\nupdate = ev!l\n");
+		pg_buf_printf(&text, "[core]\ninclude = %s\n", path_of("etc/other/abs.ini"));
+		write_file("etc/top.ini", text.ptr);
+		pg_buf_free(&text);
+	}
+	cfg = load_bad("etc/top.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "etc/other/abs.ini", 3, "'ev!l' is not a user name");
+	pg_config_free(cfg);
+}
+
+static void test_include_cycle(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("a.ini", "[core]\ninclude = b.ini\n[branch \"a\"]\n");
+	write_file("b.ini", "[core]\natomic = yes\ninclude = a.ini\n[branch \"b\"]\n");
+	cfg = load_bad("a.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "b.ini", 3, "include cycle");
+	/* Both files were read once. */
+	assert_int_equal(cfg->nrules, 2);
+	pg_config_free(cfg);
+
+	expect_one("[core]\n\ninclude = c.ini\n", 3, "include cycle");
+	/* The same file twice, not nested, is no cycle. */
+	write_file("g.ini", "[branch \"g\"]\n");
+	write_file("c.ini", "[core]\ninclude = g.ini\ninclude = g.ini\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->nrules, 2);
+	pg_config_free(cfg);
+}
+
+static void test_include_depth(void **state)
+{
+	char name[32], text[64];
+	struct pg_config *cfg;
+
+	(void)state;
+	/* f0 includes f1 ... f8 includes f9: f9 is 9 deep. */
+	for (int i = 0; i <= 9; i++) {
+		snprintf(name, sizeof(name), "f%d.ini", i);
+		if (i < 9)
+			snprintf(text, sizeof(text), "[core]\n; depth %d\ninclude = f%d.ini\n", i, i + 1);
+		else
+			snprintf(text, sizeof(text), "[branch \"deep\"]\n");
+		write_file(name, text);
+	}
+	/* From f1, f9 is 8 deep: allowed. */
+	cfg = load_ok("f1.ini");
+	assert_int_equal(cfg->nrules, 1);
+	pg_config_free(cfg);
+
+	cfg = load_bad("f0.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "f8.ini", 3, "nested more than 8 deep");
+	assert_int_equal(cfg->nrules, 0);
+	pg_config_free(cfg);
+}
+
+static void test_include_missing(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("c.ini", "[core]\natomic = no\ninclude = nope.ini\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "nope.ini", 0, "cannot open");
+	expect_diag(cfg, "c.ini", 3, "cannot include");
+	pg_config_free(cfg);
+
+	expect_one("[core]\ninclude =\n", 2, "'include' is empty");
+}
+
+static void test_missing_top_file(void **state)
+{
+	struct pg_config *cfg = NULL;
+
+	(void)state;
+	assert_int_equal(pg_config_load(&cfg, path_of("absent.ini")), -1);
+	assert_non_null(cfg);
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "absent.ini", 0, "cannot open");
+	assert_int_equal(cfg->nrules, 0);
+	pg_config_free(cfg);
+
+	/* A directory is not a configuration file. */
+	make_dir("d.ini");
+	cfg = load_bad("d.ini");
+	expect_diag(cfg, "d.ini", 0, "not a regular file");
+	pg_config_free(cfg);
+}
+
+static void test_writable_refused(void **state)
+{
+	static const char text[] = "[branch \"main\"]\n";
+	struct pg_config *cfg;
+
+	(void)state;
+	write_bytes("c.ini", text, sizeof(text) - 1, 0620);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "c.ini", 0, "writable by others than its owner (mode 0620)");
+	pg_config_free(cfg);
+
+	write_bytes("c.ini", text, sizeof(text) - 1, 0646);
+	cfg = load_bad("c.ini");
+	expect_diag(cfg, "c.ini", 0, "writable by others than its owner");
+	pg_config_free(cfg);
+
+	/* Readable by all is fine. */
+	write_bytes("c.ini", text, sizeof(text) - 1, 0644);
+	pg_config_free(load_ok("c.ini"));
+
+	/* An included file is checked the same way. */
+	write_bytes("inc.ini", text, sizeof(text) - 1, 0666);
+	write_file("top.ini", "[core]\ninclude = inc.ini\n");
+	cfg = load_bad("top.ini");
+	expect_diag(cfg, "inc.ini", 0, "writable by others than its owner");
+	pg_config_free(cfg);
+
+	/* A directory anyone may write to, without the sticky bit... */
+	make_dir("open");
+	write_bytes("open/c.ini", text, sizeof(text) - 1, 0600);
+	assert_int_equal(chmod(path_of("open"), 0777), 0);
+	cfg = load_bad("open/c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "open/c.ini", 0, "is writable by anyone");
+	pg_config_free(cfg);
+	/* ... but with it (as /tmp) only the owner can replace the file. */
+	assert_int_equal(chmod(path_of("open"), 01777), 0);
+	pg_config_free(load_ok("open/c.ini"));
+	assert_int_equal(chmod(path_of("open"), 0700), 0);
+}
+
+static void test_several_errors(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("c.ini",
+		   "[core]\n"				/* 1 */
+		   "atomic = sometimes\n"		/* 2 */
+		   "colour = blue\n"			/* 3 */
+		   "[group \"dev\"]\n"			/* 4 */
+		   "members = alice, @nobody\n"		/* 5 */
+		   "[branch \"main\"]\n"		/* 6 */
+		   "push = @dev\n"			/* 7 */
+		   "mode = maybe\n"			/* 8 */
+		   "not a key\n"			/* 9 */
+		   "[tag \"v*\"]\n"			/* 10 */
+		   "force_push = none\n"		/* 11 */
+		   "[branch \"refs/heads/x\"]\n"	/* 12 */
+		   "[nope]\n"				/* 13 */
+		   "[branch \"ok\"]\n"			/* 14 */
+		   "delete = none, bob\n");		/* 15 */
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 9);
+	expect_diag(cfg, "c.ini", 2, "atomic must be yes or no");
+	expect_diag(cfg, "c.ini", 3, "unknown key 'colour' in [core]");
+	expect_diag(cfg, "c.ini", 5, "undefined group @nobody");
+	expect_diag(cfg, "c.ini", 8, "mode must be");
+	expect_diag(cfg, "c.ini", 9, "expected 'key = value'");
+	expect_diag(cfg, "c.ini", 11, "'force_push' does not belong in [tag \"v*\"]");
+	expect_diag(cfg, "c.ini", 12, "below refs/heads/");
+	expect_diag(cfg, "c.ini", 13, "unknown section [nope]");
+	expect_diag(cfg, "c.ini", 15, "mixes 'none'");
+	pg_config_free(cfg);
+}
+
+/* ---- pg_members_contains, pg_rule_title ---- */
+
+static void test_members_contains(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_file("c.ini",
+		   "[branch \"nested\"]\n"
+		   "push = @maintainers, zed\n"
+		   "force_push = *\n"
+		   "delete = none\n"
+		   "create = Alice\n"
+		   "[group \"maintainers\"]\n"
+		   "members = alice, bob, @release\n"
+		   "[group \"release\"]\n"
+		   "members = carol, @ops\n"
+		   "[group \"ops\"]\n"
+		   "members = dave\n"
+		   "[group \"all\"]\n"
+		   "members = *\n"
+		   "[group \"nobody\"]\n"
+		   "members = none\n"
+		   "[tag \"x\"]\n"
+		   "create = @all\n"
+		   "update = @nobody, erin\n");
+	cfg = load_ok("c.ini");
+	r = &cfg->rules[0];
+	assert_true(pg_members_contains(cfg, &r->push, "alice"));
+	assert_true(pg_members_contains(cfg, &r->push, "zed"));
+	assert_true(pg_members_contains(cfg, &r->push, "carol"));	/* one group down */
+	assert_true(pg_members_contains(cfg, &r->push, "dave"));	/* two down */
+	assert_false(pg_members_contains(cfg, &r->push, "erin"));
+	assert_false(pg_members_contains(cfg, &r->push, "release"));	/* a group is no user */
+	assert_false(pg_members_contains(cfg, &r->push, "@release"));
+	assert_false(pg_members_contains(cfg, &r->push, "ALICE"));	/* exact */
+	assert_false(pg_members_contains(cfg, &r->push, "alic"));
+	assert_false(pg_members_contains(cfg, &r->push, NULL));
+	assert_true(pg_members_contains(cfg, &r->force_push, "anyone"));
+	assert_false(pg_members_contains(cfg, &r->force_push, NULL));	/* '*': identified */
+	assert_false(pg_members_contains(cfg, &r->del, "alice"));
+	assert_false(pg_members_contains(cfg, &r->del, NULL));
+	assert_true(pg_members_contains(cfg, &r->create, "Alice"));
+	assert_false(pg_members_contains(cfg, &r->create, "alice"));
+	r = &cfg->rules[1];
+	assert_true(pg_members_contains(cfg, &r->create, "whoever"));	/* @all = '*' */
+	assert_false(pg_members_contains(cfg, &r->create, NULL));
+	assert_true(pg_members_contains(cfg, &r->update, "erin"));
+	assert_false(pg_members_contains(cfg, &r->update, "alice"));	/* @nobody adds none */
+	pg_config_free(cfg);
+}
+
+static void test_rule_title(void **state)
+{
+	struct pg_config *cfg;
+	struct pg_buf t = PG_BUF_INIT;
+
+	(void)state;
+	write_file("c.ini", "[branch \"release/*\"]\n[tag \"v*\"]\n");
+	cfg = load_ok("c.ini");
+	pg_rule_title(&t, &cfg->rules[0]);
+	assert_string_equal(pg_buf_cstr(&t), "[branch \"release/*\"]");
+	pg_buf_reset(&t);
+	pg_rule_title(&t, &cfg->rules[1]);
+	assert_string_equal(pg_buf_cstr(&t), "[tag \"v*\"]");
+	pg_buf_free(&t);
+	pg_config_free(cfg);
+	pg_config_free(NULL);	/* like free() */
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_full_valid),
+		T(test_defaults),
+		T(test_empty_sections_are_rules),
+		T(test_bool_and_mode_values),
+		T(test_member_list_forms),
+		T(test_unknown_key),
+		T(test_key_in_wrong_section),
+		T(test_unknown_section),
+		T(test_malformed_headers),
+		T(test_key_outside_section),
+		T(test_line_without_equals),
+		T(test_bad_values),
+		T(test_empty_member_list),
+		T(test_none_mixed),
+		T(test_invalid_member_token),
+		T(test_undefined_group),
+		T(test_group_cycle),
+		T(test_group_defined_twice),
+		T(test_duplicate_key),
+		T(test_not_supported_yet),
+		T(test_pattern_below_refs),
+		T(test_bad_glob),
+		T(test_long_line),
+		T(test_nul_byte),
+		T(test_crlf),
+		T(test_bom),
+		T(test_continuation_lines),
+		T(test_include_relative),
+		T(test_include_cycle),
+		T(test_include_depth),
+		T(test_include_missing),
+		T(test_missing_top_file),
+		T(test_writable_refused),
+		T(test_several_errors),
+		T(test_members_contains),
+		T(test_rule_title),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
