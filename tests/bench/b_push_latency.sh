@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# What the hooks add to a one-commit push: the same fast-forward push over
-# file:// into a repository with pushgate's three hooks and into one with
-# none (the floor), interleaved, N times each; medians.  Then the
-# pre-receive binary alone, run N times on one ref update.
+# What pushgate adds to a one-commit push.  The same fast-forward push over
+# file:// goes, interleaved, into three bare repositories: one with no hooks
+# (the floor), one whose three hooks are /bin/true (what git spends starting
+# any three hooks), and one with pushgate's hooks and a typical policy.
+# Medians of N pushes each.  Then each hook binary alone, N runs, against
+# /bin/true started the same way.
 set -eu
 build=$1
-N=${N:-41}
+N=${N:-61}
 T=$(mktemp -d /tmp/pushgate-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export HOME=$T GIT_CONFIG_NOSYSTEM=1
-git config --global user.name bench; git config --global user.email bench@example.com
+git config --global user.name bench
+git config --global user.email bench@example.com
 git config --global init.defaultBranch main
 
-git init -q --bare "$T/hooked.git"; git init -q --bare "$T/plain.git"
-for h in pre-receive update post-receive; do ln -s "$build/hooks/$h" "$T/hooked.git/hooks/$h"; done
+for r in plain noop pushgate; do git init -q --bare "$T/$r.git"; done
+for h in pre-receive update post-receive; do
+	ln -s /bin/true "$T/noop.git/hooks/$h"
+	ln -s "$build/hooks/$h" "$T/pushgate.git/hooks/$h"
+done
 export PUSHGATE_CONFIG=$T/pushgate.ini PUSHGATE_USER=alice
 cat >"$PUSHGATE_CONFIG" <<'INI'
 [core]
@@ -27,45 +33,56 @@ push = @maintainers
 control = ISO27001:8.32
 [branch "release/*"]
 push = @release
+[branch "**"]
+force_push = *
 [tag "v*"]
 create = @release
 INI
 chmod 0644 "$PUSHGATE_CONFIG"
 
-git init -q "$T/w"; cd "$T/w"
+git init -q "$T/w"
+cd "$T/w"
 git commit -q --allow-empty -m base
-git push -q "$T/hooked.git" main; git push -q "$T/plain.git" main
+for r in plain noop pushgate; do git push -q "$T/$r.git" main; done
 
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-: >"$T/hooked.ms"; : >"$T/plain.ms"
+median() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] / 1000}'; }
 for i in $(seq 1 "$N"); do
-	echo "$i" >f; git add f; git commit -q -m "c$i"
-	t0=$(now); git push -q "$T/hooked.git" main; t1=$(now)
-	git push -q "$T/plain.git" main; t2=$(now)
-	echo $(( (t1 - t0) / 1000 )) >>"$T/hooked.ms"
-	echo $(( (t2 - t1) / 1000 )) >>"$T/plain.ms"
+	git commit -q --allow-empty -m "c$i"
+	for r in plain noop pushgate; do
+		t0=${EPOCHREALTIME/./}
+		git push -q "$T/$r.git" main
+		t1=${EPOCHREALTIME/./}
+		echo $((t1 - t0)) >>"$T/$r.us"
+	done
 done
-h=$(median <"$T/hooked.ms"); p=$(median <"$T/plain.ms")
 
-# The hook alone, as pre-receive runs after the objects arrived.
-tip=$(git rev-parse HEAD); prev=$(git rev-parse HEAD~1)
-cd "$T/hooked.git"
-: >"$T/hook.us"
-for i in $(seq 1 "$N"); do
-	t0=$(now)
-	echo "$prev $tip refs/heads/main" | GIT_DIR=. "$build/hooks/pre-receive"
-	t1=$(now)
-	echo $(( (t1 - t0) / 1000 )) >>"$T/hook.us"
-done
-k=$(median <"$T/hook.us")
-: >"$T/true.us"
-for i in $(seq 1 "$N"); do t0=$(now); /bin/true; t1=$(now); echo $(( (t1 - t0) / 1000 )) >>"$T/true.us"; done
-z=$(median <"$T/true.us")
+tip=$(git rev-parse HEAD)
+prev=$(git rev-parse HEAD~1)
+echo "$prev $tip refs/heads/main" >"$T/stdin"
+cd "$T/pushgate.git"
+run() {
+	local out=$1; shift
+	for i in $(seq 1 "$N"); do
+		t0=${EPOCHREALTIME/./}
+		GIT_DIR=. "$@" <"$T/stdin" >/dev/null 2>&1 || true
+		t1=${EPOCHREALTIME/./}
+		echo $((t1 - t0)) >>"$T/$out.us"
+	done
+}
+run true /bin/true
+run pre "$build/hooks/pre-receive"
+run upd "$build/hooks/update" refs/heads/main "$prev" "$tip"
+run post "$build/hooks/post-receive"
 
-awk -v h="$h" -v p="$p" -v k="$k" -v z="$z" -v n="$N" 'BEGIN {
-	printf "push latency, one-commit fast-forward over file:// (median of %d)\n", n
-	printf "  no hooks (floor):          %7.2f ms\n", p / 1000
-	printf "  pushgate hooks:            %7.2f ms   (+%.2f ms, ratio %.2f)\n", h / 1000, (h - p) / 1000, h / p
-	printf "  pre-receive alone:         %7.2f ms   (/bin/true: %.2f ms)\n", k / 1000, z / 1000
+p=$(median "$T/plain.us") n=$(median "$T/noop.us") g=$(median "$T/pushgate.us")
+awk -v p="$p" -v n="$n" -v g="$g" -v N="$N" \
+    -v t="$(median "$T/true.us")" -v a="$(median "$T/pre.us")" \
+    -v b="$(median "$T/upd.us")" -v c="$(median "$T/post.us")" 'BEGIN {
+	printf "push latency: one-commit fast-forward over file://, median of %d\n", N
+	printf "  no hooks (floor)           %6.2f ms\n", p
+	printf "  three /bin/true hooks      %6.2f ms  (+%.2f ms: git starting three hooks)\n", n, n - p
+	printf "  pushgate hooks             %6.2f ms  (+%.2f ms over the floor, ratio %.2f;\n", g, g - p, g / p
+	printf "                                        +%.2f ms over /bin/true hooks)\n", g - n
+	printf "  each hook alone, over /bin/true (%.2f ms):\n", t
+	printf "    pre-receive %+.2f ms   update %+.2f ms   post-receive %+.2f ms\n", a - t, b - t, c - t
 }'

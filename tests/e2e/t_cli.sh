@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The admin command: check, explain, version; their output and exit codes.
+. "$(dirname "$0")/lib.sh"
+
+pg=$PUSHGATE_BUILD/pushgate
+out=$T/out
+cfg=$T/pushgate.ini
+write_config "$cfg" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[group "maintainers"]
+members = alice
+
+[branch "main"]
+push = @maintainers
+control = ISO27001:8.32
+INI
+
+"$pg" check -c "$cfg" >"$out" 2>&1
+check "check: a valid file exits 0" test $? -eq 0
+expect_contains "check: and says so" "$out" "$cfg: valid: 1 rule, 1 group"
+
+write_config "$T/broken.ini" <<'INI'
+[core]
+identity = env:PUSHGATE_USER, carrier-pigeon
+atomic = maybe
+
+[branch "main"]
+push = @maintainres
+pussh = alice
+[tag v*]
+INI
+"$pg" check -c "$T/broken.ini" >"$out" 2>&1
+check "check: a broken file exits 1" test $? -eq 1
+expect_contains "check: unknown identity source at its line" "$out" "$T/broken.ini:2: "
+expect_contains "check: bad boolean at its line" "$out" "$T/broken.ini:3: atomic must be yes or no, not 'maybe'"
+expect_contains "check: undefined group at its line" "$out" "$T/broken.ini:6: undefined group @maintainres"
+expect_contains "check: unknown key at its line" "$out" "$T/broken.ini:7: unknown key 'pussh' in [branch \"main\"]"
+expect_contains "check: unquoted section argument at its line" "$out" "$T/broken.ini:8: "
+expect_contains "check: a count at the end" "$out" "$T/broken.ini: invalid: 5 problems"
+
+"$pg" check -c "$T/missing.ini" >"$out" 2>&1
+check "check: a missing file exits 1" test $? -eq 1
+expect_contains "check: and names it" "$out" "$T/missing.ini: cannot open: No such file or directory"
+
+chmod 0664 "$cfg"
+"$pg" check -c "$cfg" >"$out" 2>&1
+check "check: a group-writable file exits 1" test $? -eq 1
+expect_contains "check: FILE: message where no line applies" "$out" \
+	"$cfg: writable by others than its owner (mode 0664); refusing it: chmod go-w $cfg"
+chmod 0644 "$cfg"
+
+PUSHGATE_CONFIG=$cfg "$pg" check >"$out" 2>&1
+check "check: finds \$PUSHGATE_CONFIG" test $? -eq 0
+
+srv=$(new_server app)
+w=$(new_clone w "$srv")
+commit "$w" one
+commit "$w" two
+PUSHGATE_CONFIG=$cfg PUSHGATE_USER=alice git -C "$w" push -q origin HEAD:main 2>/dev/null
+
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice refs/heads/main main~1 main >"$out" 2>&1
+check "explain: an allowed update exits 0" test $? -eq 0
+expect_contains "explain: the decision" "$out" "decision:   ACCEPT"
+expect_contains "explain: the rule that applied, with FILE:LINE" "$out" \
+	"rule:       [branch \"main\"] at $cfg:7: push = @maintainers ($cfg:8): allowed"
+expect_contains "explain: the kind of change" "$out" "fast-forward"
+
+"$pg" explain -c "$cfg" --git-dir "$srv" --user bob refs/heads/main main~1 main >"$out" 2>&1
+check "explain: a refused update exits 1" test $? -eq 1
+expect_contains "explain: shows what the pusher would see" "$out" \
+	"pushgate: REJECTED refs/heads/main: bob may not push to this branch"
+
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice refs/heads/main main main~1 >"$out" 2>&1
+check "explain: a rewind is a force-push, refused" test $? -eq 1
+expect_contains "explain: classified as such" "$out" "non-fast-forward (force-push)"
+
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice refs/heads/main main 0 >"$out" 2>&1
+check "explain: a delete is refused" test $? -eq 1
+
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice refs/heads/topic 0 main >"$out" 2>&1
+check "explain: an unprotected ref is accepted" test $? -eq 0
+expect_contains "explain: and says no rule matches" "$out" "none match; the ref is not protected"
+
+"$pg" explain -c "$T/broken.ini" --git-dir "$srv" --user alice refs/heads/main main~1 main >"$out" 2>&1
+check "explain: an invalid configuration exits 2" test $? -eq 2
+
+"$pg" explain -c "$cfg" --git-dir "$srv" refs/heads/main >"$out" 2>&1
+check "explain: missing arguments exit 2" test $? -eq 2
+"$pg" explain -c "$cfg" --git-dir "$T/nowhere" --user a refs/heads/main 0 1 >"$out" 2>&1
+check "explain: a missing repository exits 2" test $? -eq 2
+"$pg" explain -c "$cfg" --git-dir "$srv" --user a refs/heads/main 0 no-such-rev >"$out" 2>&1
+check "explain: an unknown revision exits 2" test $? -eq 2
+
+"$pg" version >"$out" 2>&1
+check "version exits 0" test $? -eq 0
+expect_contains "version names pushgate and libgit2" "$out" "pushgate 0.1.0 (libgit2 1."
+"$pg" frobnicate >"$out" 2>&1
+check "an unknown command exits 2" test $? -eq 2
+"$pg" >"$out" 2>&1
+check "no command exits 2" test $? -eq 2
+
+done_testing
