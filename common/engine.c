@@ -134,12 +134,17 @@ static void name_repo(struct pg_engine *e)
 	const char *dir = e->git_dir ? e->git_dir : getenv("GIT_DIR");
 	char *abs = realpath(dir && *dir ? dir : ".", NULL);
 
+	char *root;
+
 	if (!abs)
 		return;		/* decide() fails closed without a name */
-	e->repo_name = pg_repo_name(abs, e->cfg->repos_root,
+	/* Compare real paths: /srv/git may be a link to where the repos live. */
+	root = e->cfg->repos_root ? realpath(e->cfg->repos_root, NULL) : NULL;
+	e->repo_name = pg_repo_name(abs, root ? root : e->cfg->repos_root,
 				    has_source(e->cfg, PG_SRC_GITEA),
 				    has_source(e->cfg, PG_SRC_GITOLITE),
 				    pg_getenv_process, NULL);
+	free(root);
 	free(abs);
 }
 

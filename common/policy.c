@@ -153,14 +153,12 @@ static void what_was_found(struct pg_finding *f, const struct pg_rule *r,
 		pg_finding_addf(f, "the push creates it at %s", n);
 		break;
 	case PG_CHANGE_FASTFORWARD:
-		if (r->kind == PG_RULE_TAG)
-			pg_finding_addf(f, "the tag is at %s; the push moves it to %s", o, n);
-		else
-			pg_finding_addf(f, "the push moves it from %s to %s", o, n);
-		break;
 	case PG_CHANGE_REWRITE:
+		/* Any move of a tag is an update; only branches care about ancestry. */
 		if (r->kind == PG_RULE_TAG)
 			pg_finding_addf(f, "the tag is at %s; the push moves it to %s", o, n);
+		else if (req->change == PG_CHANGE_FASTFORWARD)
+			pg_finding_addf(f, "the push moves it from %s to %s", o, n);
 		else
 			pg_finding_addf(f, "%s is not a descendant of %s, the current tip", n, o);
 		break;

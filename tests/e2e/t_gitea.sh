@@ -4,6 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 G=$T/gitea-repositories
+# repos_root below names the same directory through a symbolic link.
+ln -s "$G" "$T/repos-link"
 mkdir -p "$T/bin"
 printf '#!/bin/sh\ncat >/dev/null\necho "gitea $*" >>"%s"\n' "$T/gitea.log" >"$T/bin/gitea"
 chmod 0755 "$T/bin/gitea"
@@ -18,7 +20,7 @@ export PUSHGATE_CONFIG=$T/pushgate.ini
 write_config "$PUSHGATE_CONFIG" <<INI
 [core]
 identity = gitea
-repos_root = $G
+repos_root = $T/repos-link
 
 [group "maintainers"]
 members = alice
