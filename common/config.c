@@ -1,20 +1,13 @@
 /*
- * Reading the INI policy.  inih does the lexing; this file owns the schema.
- *
- * inih calls us once per "key = value" and never for a section header, but
- * a section with no keys is meaningful here (the classic protected branch),
- * and inih's line numbers are a Debian-only extension.  So we feed inih
- * through our own line reader: it counts lines, sees every header, and
- * flags lines inih would reject, so that every problem gets its own
- * FILE:LINE instead of inih's "first error line" only.
+ * The policy's schema: which sections and keys exist, what their values
+ * mean, includes, groups.  inifile.c reads the lines; everything said here
+ * about them becomes a diagnostic at FILE:LINE.
  */
 #include "config.h"
 #include "error.h"
 #include "glob.h"
+#include "inifile.h"
 
-#include <ini.h>
-
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_LINE 4096		/* bytes per line, newline excluded */
-#define MAX_FILE (1 << 20)	/* a policy file is small; a huge one is a mistake */
 #define MAX_INCLUDE_DEPTH 8
 
 const char *const pg_default_identity = "gitea, gitolite, gitlab, http, unix";
@@ -122,18 +113,12 @@ struct file_ctx {
 	const char *file;	/* owned by cfg->files */
 	char *real;		/* realpath, for include cycles */
 	int depth;
-	const char *buf;
-	size_t len;
-	size_t pos;
-	int lineno;
-	int indented;		/* the line inih is handling starts with blanks */
-	size_t cut;		/* 0, or where the reader ends the line for inih */
-	int have_key;		/* a key was read since the last header */
+	int lineno;		/* of the line being handled */
+	int indented;		/* it continues the key above it */
 	enum section_kind sec;
 	size_t idx;		/* index into groups or rules */
 	struct core_seen *core;	/* shared by every file */
 	struct rule_seen seen;	/* of the current rule section */
-	int error_lines_start;	/* ndiags when this file began */
 	/*
 	 * The list key being read: its items may go on over indented lines,
 	 * so it is checked for being empty (or for mixing 'none' with
@@ -593,24 +578,24 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 	}
 }
 
-static int on_key(void *user, const char *section, const char *name,
-		  const char *value)
+static void on_key(void *ctx, int line, const char *name, const char *value,
+		   int continuation)
 {
-	struct file_ctx *fc = user;
+	struct file_ctx *fc = ctx;
 	const struct key_spec *k;
 	struct pg_buf title = PG_BUF_INIT;
 	int elsewhere;
 
-	(void)section;	/* our reader tracks sections itself, empty ones too */
+	fc->lineno = line;
+	fc->indented = continuation;
 	if (fc->sec == SEC_SKIP)
-		return 1;
-	/* An indented line continues the key above it. */
+		return;
 	if (fc->indented && fc->sec == SEC_NONE)
-		return 1;	/* the key was reported */
+		return;		/* the key's own line was reported */
 	if (fc->sec == SEC_NONE) {
 		diag_add(fc->cfg, fc->file, fc->lineno,
 			 "'%s' is outside of any section; put it under [core]", name);
-		return 1;
+		return;
 	}
 	section_title(&title, fc);
 	k = find_key(name, section_bit(fc->sec), &elsewhere);
@@ -643,7 +628,6 @@ static int on_key(void *user, const char *section, const char *name,
 		set_rule_value(fc, k, value);
 	}
 	pg_buf_free(&title);
-	return 1;
 }
 
 /* ---- section headers ---- */
@@ -656,7 +640,6 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 	size_t wl;
 
 	fc->sec = SEC_SKIP;
-	fc->have_key = 0;
 	memset(&fc->seen, 0, sizeof(fc->seen));
 
 	p += strspn(p, " \t");
@@ -760,261 +743,39 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 	free(s);
 }
 
-/*
- * inih's find_chars_or_comment(): the first of CHARS in [S, END), or a ';'
- * after a blank (an inline comment, which ends the line for inih), or END.
- */
-static const char *inih_find(const char *s, const char *end, const char *chars)
-{
-	int was_space = 0;
+/* ---- what the reader tells ---- */
 
-	for (; s < end; s++) {
-		if (strchr(chars, *s) || (was_space && *s == ';'))
-			return s;
-		was_space = isspace((unsigned char)*s);
-	}
-	return end;
+static void on_section(void *ctx, int line, const char *name, size_t len)
+{
+	struct file_ctx *fc = ctx;
+
+	fc->lineno = line;
+	start_section(fc, name, len);
 }
 
-/* The first byte that is not blank, after a BOM on line 1. */
-static const char *line_start(const struct file_ctx *fc, const char *line, size_t len,
-			      int *indented)
+static void on_value_end(void *ctx)
 {
-	const char *p = line, *end = line + len;
-
-	if (fc->lineno == 1 && len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	*indented = p < end && (*p == ' ' || *p == '\t');
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
+	pend_flush(ctx);
 }
 
-/*
- * Classify one raw line the way inih will read it, and return what inih
- * should see: the line itself, or an empty line when we have already
- * reported it (so the same problem is not reported twice).
- */
-static int line_is_ok(struct file_ctx *fc, const char *line, size_t len)
+static void on_problem(void *ctx, int line, int lost_section, const char *msg)
 {
-	const char *p, *eq, *end = line + len;
-	int indented;
+	struct file_ctx *fc = ctx;
 
-	p = line_start(fc, line, len, &indented);
-	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' ||
-			   end[-1] == '\t'))
-		end--;
-	indented = indented && p < end;
-	fc->indented = 0;
-
-	if (memchr(line, '\0', len)) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "line holds a NUL byte");
-		return 0;
-	}
-	if (p == end || *p == ';' || *p == '#')
-		return 1;
-	if (*p == '[') {
-		const char *close = inih_find(p + 1, end, "]");
-		const char *rest;
-
-		/* Whatever this line is, the list above it is complete. */
-		pend_flush(fc);
-		/* After a key, inih would even take it for a continuation. */
-		if (indented) {
-			diag_add(fc->cfg, fc->file, fc->lineno,
-				 "a section header must start at the beginning of the line");
-			fc->sec = SEC_SKIP;
-			return 0;
-		}
-		if (close == end || *close != ']') {
-			diag_add(fc->cfg, fc->file, fc->lineno,
-				 "section header without a closing ']'");
-			fc->sec = SEC_SKIP;
-			return 0;
-		}
-		rest = close + 1;
-		while (rest < end && (*rest == ' ' || *rest == '\t'))
-			rest++;
-		if (rest < end && *rest != ';' && *rest != '#') {
-			diag_add(fc->cfg, fc->file, fc->lineno,
-				 "text after the section header");
-			fc->sec = SEC_SKIP;
-			return 0;
-		}
-		start_section(fc, p + 1, (size_t)(close - p - 1));
-		return 1;
-	}
-	if (indented && fc->have_key) {
-		const char *comment = inih_find(p, end, "");
-
-		/*
-		 * inih reads it as a continuation, but (unlike a key line)
-		 * keeps an inline comment in the value: its words would
-		 * become members.  End the line before it.
-		 */
-		fc->indented = 1;
-		if (comment < end)
-			fc->cut = (size_t)(comment - line);
-		return 1;
-	}
-	eq = inih_find(p, end, "=:");
-	if (eq == end || *eq == ';') {
-		diag_add(fc->cfg, fc->file, fc->lineno,
-			 "expected 'key = value', a [section] or a comment");
-		return 0;
-	}
-	pend_flush(fc);
-	fc->have_key = 1;
-	return 1;
+	diag_add(fc->cfg, fc->file, line, "%s", msg);
+	if (lost_section)
+		fc->sec = SEC_SKIP;
 }
 
-static char *reader(char *str, int num, void *stream)
-{
-	struct file_ctx *fc = stream;
-	const char *line, *nl;
-	size_t len, content;
-
-	if (fc->pos >= fc->len)
-		return NULL;
-	line = fc->buf + fc->pos;
-	nl = memchr(line, '\n', fc->len - fc->pos);
-	len = nl ? (size_t)(nl - line) + 1 : fc->len - fc->pos;
-	fc->pos += len;
-	fc->lineno++;
-
-	/* The limit is on the text: "\n" or "\r\n" do not count. */
-	content = len;
-	if (nl) {
-		content--;
-		if (content && line[content - 1] == '\r')
-			content--;
-	}
-	if (content > MAX_LINE || len + 1 > (size_t)num) {
-		int indented;
-		const char *p = line_start(fc, line, len, &indented);
-
-		diag_add(fc->cfg, fc->file, fc->lineno, "line is longer than %d bytes",
-			 MAX_LINE);
-		/*
-		 * inih does not see it.  Had it been a header, the keys below
-		 * would land in the section above: skip them.  A key line
-		 * only ends the list above it.
-		 */
-		if (*p == '[') {
-			pend_flush(fc);
-			fc->sec = SEC_SKIP;
-		} else if (!indented || !fc->have_key) {
-			pend_flush(fc);
-		}
-		strcpy(str, "\n");
-		return str;
-	}
-	fc->cut = 0;
-	if (!line_is_ok(fc, line, len)) {
-		strcpy(str, "\n");
-		return str;
-	}
-	if (fc->cut) {
-		memcpy(str, line, fc->cut);
-		strcpy(str + fc->cut, "\n");
-		return str;
-	}
-	memcpy(str, line, len);
-	str[len] = '\0';
-	return str;
-}
-
-/* ---- files ---- */
-
-static void check_permissions(struct pg_config *cfg, const char *file,
-			      const struct stat *st)
-{
-	char *dir, *slash;
-	struct stat dst;
-
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		diag_add(cfg, file, 0,
-			 "writable by others than its owner (mode %04o); refusing it: chmod go-w %s",
-			 (unsigned)(st->st_mode & 07777), file);
-
-	/* Whoever can replace the file can rewrite the policy. */
-	dir = pg_xstrdup(file);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if (stat(dir, &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX))
-		diag_add(cfg, file, 0,
-			 "its directory %s is writable by anyone; refusing it", dir);
-	free(dir);
-}
-
-static int load_bytes(struct pg_config *cfg, const char *file, char **out, size_t *len)
-{
-	struct stat st;
-	ssize_t n = 0;
-	size_t got = 0;
-	char *buf;
-	int fd;
-
-	*out = NULL;
-	*len = 0;
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		diag_add(cfg, file, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		diag_add(cfg, file, 0, "not a regular file");
-		close(fd);
-		return -1;
-	}
-	check_permissions(cfg, file, &st);
-	if (st.st_size > MAX_FILE) {
-		diag_add(cfg, file, 0, "larger than %d bytes", MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	buf = pg_xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		diag_add(cfg, file, 0, "cannot read: %s", n < 0 ? strerror(errno) : "short read");
-		free(buf);
-		return -1;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	return 0;
-}
-
-static int diag_at(const struct pg_config *cfg, size_t from, const char *file, int line)
-{
-	for (size_t i = from; i < cfg->ndiags; i++)
-		if (cfg->diags[i].file == file && cfg->diags[i].line == line)
-			return 1;
-	return 0;
-}
+static const struct pg_ini_handler handler = {
+	on_section, on_key, on_value_end, on_problem
+};
 
 static int read_file(struct pg_config *cfg, const char *path, struct file_ctx *parent,
 		     int include_line)
 {
 	struct file_ctx fc;
 	struct core_seen top_seen;
-	char *buf = NULL;
-	size_t len;
-	int rc;
 
 	memset(&fc, 0, sizeof(fc));
 	fc.cfg = cfg;
@@ -1033,24 +794,8 @@ static int read_file(struct pg_config *cfg, const char *path, struct file_ctx *p
 			return -1;
 		}
 	}
-	if (load_bytes(cfg, fc.file, &buf, &len) < 0) {
-		if (parent)
-			diag_add(cfg, parent->file, include_line,
-				 "cannot include %s", path);
-		free(fc.real);
-		return -1;
-	}
-	fc.buf = buf;
-	fc.len = len;
-	fc.error_lines_start = (int)cfg->ndiags;
-
-	rc = ini_parse_stream(reader, &fc, on_key, &fc);
-	pend_flush(&fc);
-	if (rc == -2)
-		diag_add(cfg, fc.file, 0, "out of memory while parsing");
-	else if (rc > 0 && !diag_at(cfg, (size_t)fc.error_lines_start, fc.file, rc))
-		diag_add(cfg, fc.file, rc, "syntax error");
-	free(buf);
+	if (pg_ini_read(fc.file, &handler, &fc) < 0 && parent)
+		diag_add(cfg, parent->file, include_line, "cannot include %s", path);
 	free(fc.real);
 	return 0;
 }
@@ -1157,19 +902,6 @@ static void default_sources(struct pg_config *cfg)
 int pg_config_load(struct pg_config **out, const char *path)
 {
 	struct pg_config *cfg = pg_xcalloc(1, sizeof(*cfg));
-
-	/* Debian's inih exposes its compile-time limits as globals. */
-	ini_use_stack = false;
-	ini_allow_realloc = false;
-	ini_max_line = MAX_LINE + 8;
-	/*
-	 * Without ini_allow_realloc the heap buffer stays at its initial
-	 * size, so that is the real limit (200 unless raised).
-	 */
-	ini_initial_alloc = MAX_LINE + 8;
-	ini_allow_multiline = true;
-	ini_allow_inline_comments = true;
-	ini_stop_on_first_error = false;
 
 	cfg->atomic = 1;
 	cfg->path = keep_file_name(cfg, path);
