@@ -10,7 +10,13 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say "Installing build dependencies (Debian 12 packages)"
 "$top/scripts/install-deps.sh"
 say "Building"
-make -C "$top" -s
+# Under sudo, build as the user who called it, so a later `make check` by
+# that user can write build/.
+if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+	runuser -u "$SUDO_USER" -- make -C "$top" -s
+else
+	make -C "$top" -s
+fi
 say "Installing to $prefix"
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
