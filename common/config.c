@@ -29,6 +29,7 @@ enum section_kind {
 	SEC_GROUP,
 	SEC_BRANCH,
 	SEC_TAG,
+	SEC_PATH,
 	SEC_SKIP		/* unsupported or broken: reported once, keys ignored */
 };
 
@@ -37,7 +38,9 @@ enum section_kind {
 #define IN_GROUP  2u
 #define IN_BRANCH 4u
 #define IN_TAG    8u
+#define IN_PATH   16u
 #define IN_RULE   (IN_BRANCH | IN_TAG)
+#define IN_ANY_RULE (IN_RULE | IN_PATH)
 
 enum key_type {
 	K_IDENTITY,
@@ -50,6 +53,12 @@ enum key_type {
 	K_MODE,
 	K_CONTROL,
 	K_HELP,
+	K_SIGNERS,
+	K_REQUIRE_SIGNED,
+	K_REGEX,
+	K_LINEAR,
+	K_REFS,
+	K_DENY,
 	K_NOT_YET		/* in SPEC.md, not implemented by this version */
 };
 
@@ -57,7 +66,7 @@ struct key_spec {
 	const char *name;
 	unsigned in;
 	enum key_type type;
-	size_t members_off;	/* K_RULE_MEMBERS: offset in struct pg_rule */
+	size_t off;		/* K_RULE_MEMBERS, K_REGEX: offset in struct pg_rule */
 };
 
 static const struct key_spec keys[] = {
@@ -67,25 +76,28 @@ static const struct key_spec keys[] = {
 	{ "include", IN_CORE, K_INCLUDE, 0 },
 	{ "release_log", IN_CORE, K_NOT_YET, 0 },
 	{ "signing_key", IN_CORE, K_NOT_YET, 0 },
-	{ "signers", IN_CORE, K_NOT_YET, 0 },
+	{ "signers", IN_CORE, K_SIGNERS, 0 },
 	{ "log_signers", IN_CORE, K_NOT_YET, 0 },
 	{ "timezone", IN_CORE, K_NOT_YET, 0 },
 	{ "log_rejections", IN_CORE, K_NOT_YET, 0 },
 	{ "members", IN_GROUP, K_GROUP_MEMBERS, 0 },
-	{ "repos", IN_RULE, K_REPOS, 0 },
+	{ "repos", IN_ANY_RULE, K_REPOS, 0 },
 	{ "push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, push) },
 	{ "create", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, create) },
 	{ "force_push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, force_push) },
 	{ "delete", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, del) },
 	{ "update", IN_TAG, K_RULE_MEMBERS, offsetof(struct pg_rule, update) },
-	{ "mode", IN_RULE, K_MODE, 0 },
-	{ "control", IN_RULE, K_CONTROL, 0 },
-	{ "help", IN_RULE, K_HELP, 0 },
-	{ "require_signed", IN_RULE, K_NOT_YET, 0 },
+	{ "mode", IN_ANY_RULE, K_MODE, 0 },
+	{ "control", IN_ANY_RULE, K_CONTROL, 0 },
+	{ "help", IN_ANY_RULE, K_HELP, 0 },
+	{ "require_signed", IN_RULE, K_REQUIRE_SIGNED, 0 },
+	{ "subject", IN_BRANCH, K_REGEX, offsetof(struct pg_rule, subject) },
+	{ "message", IN_BRANCH, K_REGEX, offsetof(struct pg_rule, message) },
+	{ "linear", IN_BRANCH, K_LINEAR, 0 },
+	{ "refs", IN_PATH, K_REFS, 0 },
+	{ "write", IN_PATH, K_RULE_MEMBERS, offsetof(struct pg_rule, write) },
+	{ "deny", IN_PATH, K_DENY, 0 },
 	{ "release", IN_RULE, K_NOT_YET, 0 },
-	{ "subject", IN_BRANCH, K_NOT_YET, 0 },
-	{ "message", IN_BRANCH, K_NOT_YET, 0 },
-	{ "linear", IN_BRANCH, K_NOT_YET, 0 },
 	{ "require_pr", IN_BRANCH, K_NOT_YET, 0 },
 	{ "window", IN_BRANCH, K_NOT_YET, 0 },
 	{ "freeze", IN_BRANCH, K_NOT_YET, 0 },
@@ -99,11 +111,11 @@ struct seen {
 };
 
 struct core_seen {
-	struct seen identity, repos_root, atomic;
+	struct seen identity, repos_root, atomic, signers;
 };
 
 struct rule_seen {
-	struct seen repos, mode, control, help;
+	struct seen repos, mode, control, help, refs;
 };
 
 /* State of one file being read; includes nest through parent. */
@@ -377,44 +389,142 @@ static int add_source(void *arg, const char *item)
 	return 0;
 }
 
-static int add_repo_glob(void *arg, const char *item)
+struct globs_arg {
+	struct file_ctx *fc;
+	const char *key;
+	char ***arr;
+	size_t *n;
+};
+
+static int add_glob(void *arg, const char *item)
 {
-	struct file_ctx *fc = arg;
-	struct pg_rule *r = &fc->cfg->rules[fc->idx];
+	struct globs_arg *a = arg;
 
 	if (pg_glob_check(item) < 0) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "repos: %s", pg_error_last());
+		diag_add(a->fc->cfg, a->fc->file, a->fc->lineno, "%s: %s", a->key,
+			 pg_error_last());
 		return 0;
 	}
-	push_str(&r->repos, &r->nrepos, item);
+	if (!strcmp(a->key, "refs") && strncmp(item, "refs/", 5)) {
+		diag_add(a->fc->cfg, a->fc->file, a->fc->lineno,
+			 "refs: '%s' is not a full ref name pattern such as refs/heads/*", item);
+		return 0;
+	}
+	push_str(a->arr, a->n, item);
 	return 0;
+}
+
+/* repos = and refs =: glob lists that may go on over indented lines. */
+static void parse_globs(struct file_ctx *fc, struct seen *seen, const char *key,
+			const char *value, char ***arr, size_t *n)
+{
+	struct globs_arg a = { fc, key, arr, n };
+	int items;
+
+	if (!fc->indented) {
+		if (seen_twice(fc, seen, key))
+			return;
+		pend_start(fc, key, NULL);
+	} else if (!pend_continues(fc, key)) {
+		return;
+	}
+	items = each_item(value, add_glob, &a);
+	if (items > 0)
+		fc->pend.items += (size_t)items;
+}
+
+/* A regular expression, compiled now so a bad one is found by check. */
+static void parse_regex(struct file_ctx *fc, struct pg_regex *rx, const char *key,
+			const char *value)
+{
+	/* message: ^ and $ match at each line of the message. */
+	int flags = REG_EXTENDED | REG_NOSUB | (!strcmp(key, "message") ? REG_NEWLINE : 0);
+	char err[256];
+	int rc;
+
+	if (rx->line) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is given twice (first at line %d)",
+			 key, rx->line);
+		return;
+	}
+	rx->line = fc->lineno;
+	if (!*value) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is empty", key);
+		return;
+	}
+	rc = regcomp(&rx->re, value, flags);
+	if (rc) {
+		regerror(rc, &rx->re, err, sizeof(err));
+		diag_add(fc->cfg, fc->file, fc->lineno,
+			 "%s: not a POSIX extended regular expression: %s", key, err);
+		return;
+	}
+	rx->text = pg_xstrdup(value);
+}
+
+/* require_signed = yes | no | MEMBERS */
+static void parse_require_signed(struct file_ctx *fc, struct pg_signed *sg, const char *value)
+{
+	int b;
+
+	if (fc->indented) {
+		if (sg->by.set)
+			parse_members(fc, &sg->by, "require_signed", value);
+		else
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'require_signed' takes yes or no, or a member list");
+		return;
+	}
+	if (sg->set) {
+		diag_add(fc->cfg, fc->file, fc->lineno,
+			 "'require_signed' is given twice (first at line %d)", sg->line);
+		return;
+	}
+	sg->set = 1;
+	sg->line = fc->lineno;
+	if (parse_bool(value, &b) == 0) {
+		sg->any = b;
+		if (!b)
+			sg->set = 0;	/* "no" is the default */
+		return;
+	}
+	parse_members(fc, &sg->by, "require_signed", value);
 }
 
 static int read_file(struct pg_config *cfg, const char *path, struct file_ctx *parent,
 		     int include_line);
 
+/* PATH, or PATH relative to the directory of FILE when it is not absolute. */
+static char *relative_to(const char *file, const char *path)
+{
+	struct pg_buf b = PG_BUF_INIT;
+
+	if (path[0] != '/') {
+		const char *slash = strrchr(file, '/');
+
+		if (slash)
+			pg_buf_put(&b, file, (size_t)(slash - file) + 1);
+	}
+	pg_buf_puts(&b, path);
+	return pg_buf_detach(&b);
+}
+
 static void do_include(struct file_ctx *fc, const char *value)
 {
-	struct pg_buf path = PG_BUF_INIT;
+	char *path;
 
 	if (!*value) {
 		diag_add(fc->cfg, fc->file, fc->lineno, "'include' is empty");
 		return;
 	}
-	if (value[0] != '/') {
-		const char *slash = strrchr(fc->file, '/');
-
-		if (slash)
-			pg_buf_put(&path, fc->file, (size_t)(slash - fc->file) + 1);
-	}
-	pg_buf_puts(&path, value);
+	path = relative_to(fc->file, value);
 	if (fc->depth + 1 > MAX_INCLUDE_DEPTH)
 		diag_add(fc->cfg, fc->file, fc->lineno,
-			 "include of %s is nested more than %d deep", path.ptr,
+			 "include of %s is nested more than %d deep", path,
 			 MAX_INCLUDE_DEPTH);
 	else
-		read_file(fc->cfg, path.ptr, fc, fc->lineno);
-	pg_buf_free(&path);
+		read_file(fc->cfg, path, fc, fc->lineno);
+	free(path);
 }
 
 /* ---- the key handler ---- */
@@ -443,6 +553,8 @@ static unsigned section_bit(enum section_kind k)
 		return IN_BRANCH;
 	case SEC_TAG:
 		return IN_TAG;
+	case SEC_PATH:
+		return IN_PATH;
 	default:
 		return 0;
 	}
@@ -459,6 +571,7 @@ static void section_title(struct pg_buf *out, struct file_ctx *fc)
 		break;
 	case SEC_BRANCH:
 	case SEC_TAG:
+	case SEC_PATH:
 		pg_rule_title(out, &fc->cfg->rules[fc->idx]);
 		break;
 	default:
@@ -473,22 +586,35 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 
 	switch (k->type) {
 	case K_RULE_MEMBERS:
-		parse_members(fc, (struct pg_members *)((char *)r + k->members_off),
+		parse_members(fc, (struct pg_members *)((char *)r + k->off),
 			      k->name, value);
 		break;
-	case K_REPOS: {
-		int n;
+	case K_REPOS:
+		parse_globs(fc, &fc->seen.repos, k->name, value, &r->repos, &r->nrepos);
+		break;
+	case K_REFS:
+		parse_globs(fc, &fc->seen.refs, k->name, value, &r->refs, &r->nrefs);
+		break;
+	case K_REGEX:
+		parse_regex(fc, (struct pg_regex *)((char *)r + k->off), k->name, value);
+		break;
+	case K_REQUIRE_SIGNED:
+		parse_require_signed(fc, &r->require_signed, value);
+		break;
+	case K_LINEAR:
+	case K_DENY: {
+		int *flag = k->type == K_LINEAR ? &r->linear : &r->deny;
+		int *line = k->type == K_LINEAR ? &r->linear_line : &r->deny_line;
 
-		if (!fc->indented) {
-			if (seen_twice(fc, &fc->seen.repos, k->name))
-				break;
-			pend_start(fc, k->name, NULL);
-		} else if (!pend_continues(fc, k->name)) {
+		if (*line) {
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is given twice (first at line %d)", k->name, *line);
 			break;
 		}
-		n = each_item(value, add_repo_glob, fc);
-		if (n > 0)
-			fc->pend.items += (size_t)n;
+		*line = fc->lineno;
+		if (parse_bool(value, flag) < 0)
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "%s must be yes or no, not '%s'", k->name, value);
 		break;
 	}
 	case K_MODE:
@@ -573,6 +699,17 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 	case K_INCLUDE:
 		do_include(fc, value);
 		break;
+	case K_SIGNERS:
+		if (seen_twice(fc, &fc->core->signers, k->name))
+			break;
+		if (!*value || has_control_char(value)) {
+			diag_add(cfg, fc->file, fc->lineno, "'signers' is empty");
+			break;
+		}
+		cfg->signers = relative_to(fc->file, value);
+		cfg->signers_line = fc->lineno;
+		cfg->signers_file = fc->file;
+		break;
 	default:
 		break;
 	}
@@ -615,6 +752,7 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 				 name);
 	} else if (fc->indented && k->type != K_RULE_MEMBERS &&
 		   k->type != K_GROUP_MEMBERS && k->type != K_REPOS &&
+		   k->type != K_REFS && k->type != K_REQUIRE_SIGNED &&
 		   k->type != K_IDENTITY && k->type != K_HELP &&
 		   k->type != K_INCLUDE) {
 		diag_add(fc->cfg, fc->file, fc->lineno,
@@ -631,6 +769,50 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 }
 
 /* ---- section headers ---- */
+
+/* [branch "PATTERN"], [tag "PATTERN"] or [path "GLOB"]. */
+static void add_rule(struct file_ctx *fc, const char *word, const char *arg)
+{
+	static const struct {
+		const char *word;
+		enum pg_rule_kind kind;
+		enum section_kind sec;
+		const char *below;	/* what the pattern is relative to */
+	} kinds[] = {
+		{ "branch", PG_RULE_BRANCH, SEC_BRANCH, "refs/heads/" },
+		{ "tag", PG_RULE_TAG, SEC_TAG, "refs/tags/" },
+		{ "path", PG_RULE_PATH, SEC_PATH, NULL },
+	};
+	struct pg_config *cfg = fc->cfg;
+	struct pg_rule *r;
+	size_t k = 0;
+
+	while (strcmp(kinds[k].word, word))
+		k++;
+	if (kinds[k].below && !strncmp(arg, "refs/", 5)) {
+		size_t n = strlen(kinds[k].below);
+
+		diag_add(cfg, fc->file, fc->lineno,
+			 "the pattern is below %s: write [%s \"%s\"], not \"%s\"",
+			 kinds[k].below, word,
+			 !strncmp(arg, kinds[k].below, n) ? arg + n : "...", arg);
+		return;
+	}
+	if (pg_glob_check(arg) < 0) {
+		diag_add(cfg, fc->file, fc->lineno, "%s", pg_error_last());
+		return;
+	}
+	cfg->rules = pg_xrealloc(cfg->rules, (cfg->nrules + 1) * sizeof(*cfg->rules));
+	r = &cfg->rules[cfg->nrules];
+	memset(r, 0, sizeof(*r));
+	r->kind = kinds[k].kind;
+	r->pattern = pg_xstrdup(arg);
+	r->file = fc->file;
+	r->line = fc->lineno;
+	r->mode = PG_MODE_ENFORCE;
+	fc->idx = cfg->nrules++;
+	fc->sec = kinds[k].sec;
+}
 
 static void start_section(struct file_ctx *fc, const char *name, size_t len)
 {
@@ -675,7 +857,7 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 
 	if (!strcmp(word, "core") && !arg) {
 		fc->sec = SEC_CORE;
-	} else if ((!strcmp(word, "path") || !strcmp(word, "replica"))) {
+	} else if (!strcmp(word, "replica")) {
 		diag_add(cfg, fc->file, fc->lineno,
 			 "section [%s] is not supported yet by this version of pushgate",
 			 word);
@@ -707,34 +889,11 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 				fc->sec = SEC_GROUP;
 			}
 		}
-	} else if ((!strcmp(word, "branch") || !strcmp(word, "tag")) && arg) {
-		int is_branch = word[0] == 'b';
-
-		if (!strncmp(arg, "refs/", 5)) {
-			diag_add(cfg, fc->file, fc->lineno,
-				 "the pattern is below refs/%s/: write [%s \"%s\"], not \"%s\"",
-				 is_branch ? "heads" : "tags", word,
-				 !strncmp(arg, is_branch ? "refs/heads/" : "refs/tags/",
-					  is_branch ? 11 : 10) ? arg + (is_branch ? 11 : 10) : "...",
-				 arg);
-		} else if (pg_glob_check(arg) < 0) {
-			diag_add(cfg, fc->file, fc->lineno, "%s", pg_error_last());
-		} else {
-			struct pg_rule *r;
-
-			cfg->rules = pg_xrealloc(cfg->rules, (cfg->nrules + 1) * sizeof(*cfg->rules));
-			r = &cfg->rules[cfg->nrules];
-			memset(r, 0, sizeof(*r));
-			r->kind = is_branch ? PG_RULE_BRANCH : PG_RULE_TAG;
-			r->pattern = pg_xstrdup(arg);
-			r->file = fc->file;
-			r->line = fc->lineno;
-			r->mode = PG_MODE_ENFORCE;
-			fc->idx = cfg->nrules++;
-			fc->sec = is_branch ? SEC_BRANCH : SEC_TAG;
-		}
+	} else if ((!strcmp(word, "branch") || !strcmp(word, "tag") ||
+		    !strcmp(word, "path")) && arg) {
+		add_rule(fc, word, arg);
 	} else if (!strcmp(word, "core") || !strcmp(word, "group") ||
-		   !strcmp(word, "branch") || !strcmp(word, "tag")) {
+		   !strcmp(word, "branch") || !strcmp(word, "tag") || !strcmp(word, "path")) {
 		diag_add(cfg, fc->file, fc->lineno, "section [%s] %s", word,
 			 arg ? "takes no argument" : "needs an argument in double quotes");
 	} else {
@@ -870,6 +1029,8 @@ static void check_groups(struct pg_config *cfg)
 		check_refs(cfg, &r->force_push);
 		check_refs(cfg, &r->del);
 		check_refs(cfg, &r->update);
+		check_refs(cfg, &r->write);
+		check_refs(cfg, &r->require_signed.by);
 	}
 	for (size_t i = 0; i < cfg->ngroups; i++)
 		if (state[i] == 0)
@@ -880,6 +1041,34 @@ static void check_groups(struct pg_config *cfg)
 			diag_add(cfg, cfg->groups[i].file, cfg->groups[i].line,
 				 "group \"%s\" has no 'members'", cfg->groups[i].name);
 	free(state);
+}
+
+/* Keys that only make sense together. */
+static void check_rules(struct pg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct pg_rule *r = &cfg->rules[i];
+
+		if (r->require_signed.set && !cfg->signers)
+			diag_add(cfg, r->file, r->require_signed.line,
+				 "require_signed needs [core] signers, the allowed_signers file");
+		if (r->deny && r->write.set)
+			diag_add(cfg, r->file, r->deny_line,
+				 "deny = yes and write exclude each other: nobody may write");
+	}
+}
+
+/* A bad signers file is a bad policy: its problems are the config's. */
+static void load_signers(struct pg_config *cfg)
+{
+	if (!cfg->signers)
+		return;
+	pg_signers_load(&cfg->allowed, cfg->signers);
+	for (size_t i = 0; i < cfg->allowed->nproblems; i++) {
+		const struct pg_signers_problem *p = &cfg->allowed->problems[i];
+
+		diag_add(cfg, p->file, p->line, "%s", p->msg);
+	}
 }
 
 static void default_sources(struct pg_config *cfg)
@@ -907,6 +1096,8 @@ int pg_config_load(struct pg_config **out, const char *path)
 	cfg->path = keep_file_name(cfg, path);
 	read_file(cfg, path, NULL, 0);
 	check_groups(cfg);
+	check_rules(cfg);
+	load_signers(cfg);
 	if (!cfg->nsources)
 		default_sources(cfg);
 	*out = cfg;
@@ -943,8 +1134,19 @@ int pg_members_contains(const struct pg_config *cfg, const struct pg_members *m,
 
 void pg_rule_title(struct pg_buf *out, const struct pg_rule *r)
 {
-	pg_buf_printf(out, "[%s \"%s\"]", r->kind == PG_RULE_BRANCH ? "branch" : "tag",
-		      r->pattern);
+	static const char *const words[] = {
+		[PG_RULE_BRANCH] = "branch", [PG_RULE_TAG] = "tag", [PG_RULE_PATH] = "path"
+	};
+
+	pg_buf_printf(out, "[%s \"%s\"]", words[r->kind], r->pattern);
+}
+
+static void regex_clear(struct pg_regex *rx)
+{
+	if (rx->text)
+		regfree(&rx->re);
+	free(rx->text);
+	rx->text = NULL;
 }
 
 void pg_config_free(struct pg_config *cfg)
@@ -955,6 +1157,7 @@ void pg_config_free(struct pg_config *cfg)
 		pg_source_clear(&cfg->sources[i]);
 	free(cfg->sources);
 	free(cfg->repos_root);
+	free(cfg->signers);
 	for (size_t i = 0; i < cfg->ngroups; i++) {
 		free(cfg->groups[i].name);
 		members_clear(&cfg->groups[i].members);
@@ -970,6 +1173,11 @@ void pg_config_free(struct pg_config *cfg)
 		members_clear(&r->force_push);
 		members_clear(&r->del);
 		members_clear(&r->update);
+		members_clear(&r->write);
+		members_clear(&r->require_signed.by);
+		regex_clear(&r->subject);
+		regex_clear(&r->message);
+		free_strs(r->refs, r->nrefs);
 		free(r->control);
 		free_strs(r->help, r->nhelp);
 	}
@@ -978,5 +1186,6 @@ void pg_config_free(struct pg_config *cfg)
 		free(cfg->diags[i].msg);
 	free(cfg->diags);
 	free_strs(cfg->files, cfg->nfiles);
+	pg_signers_free(cfg->allowed);	/* after the diagnostics naming it */
 	free(cfg);
 }

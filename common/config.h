@@ -8,9 +8,11 @@
 #ifndef PG_CONFIG_H
 #define PG_CONFIG_H
 
+#include <regex.h>
 #include <stddef.h>
 
 #include "identity.h"
+#include "signers.h"
 
 enum pg_mode { PG_MODE_ENFORCE, PG_MODE_WARN };
 
@@ -26,12 +28,27 @@ struct pg_members {
 	char *text;		/* normalised for messages: "alice, @release" */
 };
 
-enum pg_rule_kind { PG_RULE_BRANCH, PG_RULE_TAG };
+enum pg_rule_kind { PG_RULE_BRANCH, PG_RULE_TAG, PG_RULE_PATH };
 
-/* A [branch "PATTERN"] or [tag "PATTERN"] section. */
+/* A regular expression as written, and compiled. */
+struct pg_regex {
+	char *text;		/* NULL: not set */
+	int line;
+	regex_t re;
+};
+
+/* require_signed: no, yes (any key in signers), or signed by these people. */
+struct pg_signed {
+	int set;
+	int line;
+	int any;		/* yes */
+	struct pg_members by;	/* a member list, matched with the principal */
+};
+
+/* A [branch "PATTERN"], [tag "PATTERN"] or [path "GLOB"] section. */
 struct pg_rule {
 	enum pg_rule_kind kind;
-	char *pattern;		/* below refs/heads/ or refs/tags/ */
+	char *pattern;		/* below refs/heads/, refs/tags/, or a tree path */
 	const char *file;
 	int line;		/* of the section header */
 	char **repos;		/* repository name globs; none: every repo */
@@ -41,6 +58,16 @@ struct pg_rule {
 	struct pg_members force_push;	/* branch: non-fast-forward */
 	struct pg_members del;
 	struct pg_members update;	/* tag: moving it */
+	struct pg_signed require_signed;	/* branch: commits; tag: the tag */
+	struct pg_regex subject;	/* branch: every new commit's first line */
+	struct pg_regex message;	/* branch: its whole message */
+	int linear;			/* branch: no merge among new commits */
+	int linear_line;
+	char **refs;			/* path: full ref name globs; none: all */
+	size_t nrefs;
+	struct pg_members write;	/* path: who may change such paths */
+	int deny;			/* path: nobody may */
+	int deny_line;
 	enum pg_mode mode;
 	char *control;		/* e.g. "ISO27001:8.32", or NULL */
 	char **help;		/* lines */
@@ -65,6 +92,10 @@ struct pg_config {
 	struct pg_source *sources;	/* [core] identity, in order */
 	size_t nsources;
 	char *repos_root;
+	char *signers;			/* allowed_signers file, or NULL */
+	const char *signers_file;	/* where [core] signers was written */
+	int signers_line;
+	struct pg_signers *allowed;	/* that file, read; NULL without one */
 	int atomic;
 	struct pg_group *groups;
 	size_t ngroups;

@@ -1,5 +1,6 @@
 #include "engine.h"
 #include "classify.h"
+#include "commits.h"
 #include "error.h"
 #include "gitinit.h"
 #include "identity.h"
@@ -243,12 +244,20 @@ static void refuse_config(const struct pg_engine *e, struct pg_verdict *v, int b
 			e->config_path);
 }
 
+static void fail_closed(struct pg_verdict *v, const char *why)
+{
+	struct pg_finding *f = pg_verdict_add(v, NULL, 0, "internal error; failing closed");
+
+	pg_finding_addf(f, "%s", why);
+	v->protected = 1;
+}
+
 static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v,
-		   int brief)
+		   enum pg_scope scope, int brief)
 {
 	struct pg_request req;
 	enum pg_change change;
-	int protects;
+	int refs, commits;
 
 	if (!e->config_ok) {
 		refuse_config(e, v, brief);
@@ -261,26 +270,17 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 		pg_finding_addf(f, "GIT_DIR does not name a directory pushgate can resolve");
 		return;
 	}
-	protects = pg_policy_protects(e->cfg, u->ref, e->repo_name);
+	refs = scope != PG_SCOPE_COMMITS && pg_policy_protects(e->cfg, u->ref, e->repo_name);
+	commits = scope != PG_SCOPE_REFS && pg_commits_needed(e->cfg, u->ref, e->repo_name);
+	if (!refs && !commits)
+		return;		/* no rule looks at this update */
+	/* The repository tells a fast-forward from a rewrite, and the new commits. */
 	if (!engine_repo(e)) {
-		/* The repository is needed to tell a fast-forward from a rewrite. */
-		if (protects) {
-			struct pg_finding *f = pg_verdict_add(v, NULL, 0,
-				"internal error; failing closed");
-
-			pg_finding_addf(f, "%s", e->repo_error);
-			v->protected = 1;
-		}
+		fail_closed(v, e->repo_error);
 		return;
 	}
 	if (pg_classify(e->repo, u, &change) < 0) {
-		if (protects) {
-			struct pg_finding *f = pg_verdict_add(v, NULL, 0,
-				"internal error; failing closed");
-
-			pg_finding_addf(f, "%s", pg_error_last());
-			v->protected = 1;
-		}
+		fail_closed(v, pg_error_last());
 		return;
 	}
 	v->classified = 1;
@@ -294,16 +294,26 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 	req.user = e->user;
 	req.via = e->via;
 	req.no_user_why = e->no_user_why;
-	pg_policy_decide(e->cfg, &req, v);
+	if (refs)
+		pg_policy_decide(e->cfg, &req, v);
+	if (commits) {
+		struct pg_commit_checks cc = {
+			e->repo, e->cfg, e->cfg->allowed, e->repo_name,
+			e->user, e->via, e->no_user_why
+		};
+
+		if (pg_commits_check(&cc, u, change, v) < 0)
+			fail_closed(v, pg_error_last());
+	}
 }
 
 void pg_engine_decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v)
 {
-	decide(e, u, v, 0);
+	decide(e, u, v, PG_SCOPE_ALL, 0);
 }
 
 size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
-		       struct pg_buf *out)
+		       enum pg_scope scope, struct pg_buf *out)
 {
 	size_t rejected = 0;
 
@@ -312,7 +322,7 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 
 		memset(&v, 0, sizeof(v));
 		/* A broken configuration is explained once, not once per ref. */
-		decide(e, &u[i], &v, i > 0);
+		decide(e, &u[i], &v, scope, i > 0);
 		pg_report_verdict(out, u[i].ref, &v);
 		if (v.rejected)
 			rejected++;

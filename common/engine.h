@@ -51,11 +51,24 @@ void pg_engine_decide(struct pg_engine *e, const struct pg_update *u,
 		      struct pg_verdict *v);
 
 /*
- * Decide every update and append the report to OUT; returns how many
- * updates were rejected.
+ * Which rules a hook applies.  With atomic = no, the update hook decides
+ * each ref's own rules (who may push, force-push, delete), but only
+ * pre-receive can tell which commits are new (the update hook runs after
+ * earlier refs of the same push moved), so pre-receive applies the commit
+ * and path rules, to the whole push.
+ */
+enum pg_scope {
+	PG_SCOPE_ALL,		/* atomic = yes, and explain */
+	PG_SCOPE_REFS,		/* branch and tag permissions only */
+	PG_SCOPE_COMMITS	/* commit and path rules only */
+};
+
+/*
+ * Decide every update for SCOPE and append the report to OUT; returns how
+ * many updates were rejected.
  */
 size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
-		       struct pg_buf *out);
+		       enum pg_scope scope, struct pg_buf *out);
 
 /* For explain: what the engine found. NULL where it found nothing. */
 git_repository *pg_engine_repo(struct pg_engine *e);	/* opens it if needed */

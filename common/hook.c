@@ -5,11 +5,13 @@
 
 int pg_hook_finish(struct pg_buf *out, size_t rejected, size_t total, int atomic)
 {
-	if (rejected && atomic && total > 1) {
+	if (rejected && total > 1) {
 		struct pg_buf line = PG_BUF_INIT;
 
-		pg_buf_printf(&line, "the whole push is refused (atomic = yes): "
-			      "%zu of %zu ref updates were rejected", rejected, total);
+		pg_buf_printf(&line, "the whole push is refused (%s): "
+			      "%zu of %zu ref updates were rejected",
+			      atomic ? "atomic = yes" : "new commits are checked for the whole push",
+			      rejected, total);
 		pg_report_line(out, line.ptr);
 		pg_buf_free(&line);
 	}

@@ -11,8 +11,10 @@
 #include "engine.h"
 
 /*
- * Print OUT to stderr (git passes it to the pusher) and, when some refs
- * were rejected, the closing line.  Returns the hook's exit code.
+ * Print OUT to stderr (git passes it to the pusher) and, when some of
+ * several refs were rejected, the line that says the whole push is
+ * refused, and why (ATOMIC: atomic = yes; else the new commits).  Returns
+ * the hook's exit code.
  */
 int pg_hook_finish(struct pg_buf *out, size_t rejected, size_t total, int atomic);
 

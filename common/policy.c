@@ -68,25 +68,28 @@ static const char *ref_short(const struct pg_rule *r, const char *ref)
 	return strncmp(ref, prefix, n) ? NULL : ref + n;
 }
 
-static int rule_matches(const struct pg_rule *r, const char *ref, const char *repo)
+static int any_glob(char *const *globs, size_t n, const char *s)
 {
-	const char *name = ref_short(r, ref);
-	size_t i;
-
-	if (!name || !pg_glob_match(r->pattern, name))
-		return 0;
-	if (!r->nrepos)
-		return 1;
-	for (i = 0; i < r->nrepos; i++)
-		if (repo && pg_glob_match(r->repos[i], repo))
+	for (size_t i = 0; i < n; i++)
+		if (s && pg_glob_match(globs[i], s))
 			return 1;
 	return 0;
+}
+
+int pg_rule_applies(const struct pg_rule *r, const char *ref, const char *repo)
+{
+	if (r->nrepos && !any_glob(r->repos, r->nrepos, repo))
+		return 0;
+	if (r->kind == PG_RULE_PATH)
+		return !r->nrefs || any_glob(r->refs, r->nrefs, ref);
+	return ref_short(r, ref) && pg_glob_match(r->pattern, ref_short(r, ref));
 }
 
 int pg_policy_protects(const struct pg_config *cfg, const char *ref, const char *repo)
 {
 	for (size_t i = 0; i < cfg->nrules; i++)
-		if (rule_matches(&cfg->rules[i], ref, repo))
+		if (cfg->rules[i].kind != PG_RULE_PATH &&
+		    pg_rule_applies(&cfg->rules[i], ref, repo))
 			return 1;
 	return 0;
 }
@@ -226,7 +229,7 @@ void pg_policy_decide(const struct pg_config *cfg, const struct pg_request *req,
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct pg_rule *r = &cfg->rules[i];
 
-		if (!rule_matches(r, req->ref, req->repo))
+		if (r->kind == PG_RULE_PATH || !pg_rule_applies(r, req->ref, req->repo))
 			continue;
 		v->protected = 1;
 		decide_rule(cfg, r, req, v);

@@ -58,6 +58,12 @@ struct pg_verdict {
 void pg_policy_decide(const struct pg_config *cfg, const struct pg_request *req,
 		      struct pg_verdict *v);
 
+/*
+ * 1 when rule R applies to REF in REPO: its repos match, and its pattern
+ * matches the branch or tag name, or (a path rule) its refs match REF.
+ */
+int pg_rule_applies(const struct pg_rule *r, const char *ref, const char *repo);
+
 /* 1 when some branch or tag rule of CFG matches REF in REPO. */
 int pg_policy_protects(const struct pg_config *cfg, const char *ref, const char *repo);
 

@@ -1,7 +1,8 @@
 /*
  * pre-receive: runs once per push, before any ref moves, with the pushed
  * objects still in quarantine.  With atomic = yes (the default) it decides
- * for the whole push; with atomic = no it leaves each ref to the update hook.
+ * for the whole push; with atomic = no it checks only the new commits (for
+ * the whole push) and leaves each ref's permissions to the update hook.
  */
 #include <stdio.h>
 
@@ -17,7 +18,7 @@ int main(void)
 	struct pg_update *u;
 	struct pg_engine *e;
 	size_t n, rejected;
-	int rc;
+	int rc, atomic;
 
 	if (pg_updates_read(stdin, &u, &n) < 0) {
 		fprintf(stderr, "pushgate: REJECTED the whole push: cannot read it (%s); failing closed\n",
@@ -25,13 +26,9 @@ int main(void)
 		return 1;
 	}
 	pg_engine_open(&e, &opts);
-	if (!pg_engine_atomic(e)) {
-		pg_engine_free(e);
-		pg_updates_free(u, n);
-		return 0;
-	}
-	rejected = pg_engine_check(e, u, n, &out);
-	rc = pg_hook_finish(&out, rejected, n, 1);
+	atomic = pg_engine_atomic(e);
+	rejected = pg_engine_check(e, u, n, atomic ? PG_SCOPE_ALL : PG_SCOPE_COMMITS, &out);
+	rc = pg_hook_finish(&out, rejected, n, atomic);
 	pg_buf_free(&out);
 	pg_engine_free(e);
 	pg_updates_free(u, n);

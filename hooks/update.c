@@ -1,6 +1,7 @@
 /*
- * update: runs once per ref, after the objects left quarantine.  It decides
- * only with atomic = no; with atomic = yes pre-receive has decided already.
+ * update: runs once per ref, after the objects left quarantine.  With
+ * atomic = no it decides the ref's own permissions (pre-receive checked the
+ * new commits); with atomic = yes pre-receive has decided everything.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 	if (pg_engine_config_valid(e) && pg_engine_atomic(e)) {
 		rc = 0;		/* pre-receive has decided for the whole push */
 	} else {
-		rejected = pg_engine_check(e, &u, 1, &out);
+		rejected = pg_engine_check(e, &u, 1, PG_SCOPE_REFS, &out);
 		rc = pg_hook_finish(&out, rejected, 1, 0);
 	}
 	pg_buf_free(&out);

@@ -40,11 +40,11 @@ check "and refuses an unprotected branch too" test $? -ne 0
 # A key of the spec this version does not implement is refused, not ignored.
 write_config "$PUSHGATE_CONFIG" <<'INI'
 [branch "main"]
-require_signed = yes
+window = Mon-Fri 08:00-16:00
 INI
 push_as alice "$out" -C "$w" push origin HEAD:main
 check "an unsupported key fails closed" test $? -ne 0
-expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: 'require_signed' is not supported yet"
+expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: 'window' is not supported yet"
 
 # A configuration others may write is refused.
 good

@@ -680,15 +680,13 @@ static void test_not_supported_yet(void **state)
 	struct pg_config *cfg;
 
 	(void)state;
-	expect_one("[branch \"main\"]\npush = a\nrequire_signed = yes\n", 3,
-		   "'require_signed' is not supported yet");
-	expect_one("[tag \"v*\"]\nrequire_signed = yes\n", 2, "'require_signed' is not supported yet");
+	expect_one("[branch \"main\"]\npush = a\nrelease = yes\n", 3,
+		   "'release' is not supported yet");
+	expect_one("[tag \"v*\"]\nbreak_glass = @oncall\n", 2, "'break_glass' does not belong in");
 	expect_one("[branch \"main\"]\nwindow = Mon-Fri 08:00-16:00\n", 2,
 		   "'window' is not supported yet");
 	expect_one("[core]\nrelease_log = /var/lib/pushgate/release.log\n", 2,
 		   "'release_log' is not supported yet");
-	expect_one("[core]\n[path \"src/crypto/**\"]\nwrite = @security\n", 2,
-		   "section [path] is not supported yet");
 	expect_one("[replica]\nhost = logs.example.com\nport = 22\n", 1,
 		   "section [replica] is not supported yet");
 	/* A key of a later version in the wrong section is still misplaced. */
@@ -699,13 +697,13 @@ static void test_not_supported_yet(void **state)
 		   "[branch \"main\"]\n"
 		   "window = Mon-Fri 08:00-16:00\n"
 		   "window = Sat 10:00-12:00\n"
-		   "linear = yes\n"
+		   "freeze = 2026-12-20..2027-01-06\n"
 		   "bogus = 1\n");
 	cfg = load_bad("c.ini");
 	expect_ndiags(cfg, 4);
 	expect_diag(cfg, "c.ini", 2, "'window' is not supported yet");
 	expect_diag(cfg, "c.ini", 3, "'window' is not supported yet");
-	expect_diag(cfg, "c.ini", 4, "'linear' is not supported yet");
+	expect_diag(cfg, "c.ini", 4, "'freeze' is not supported yet");
 	expect_diag(cfg, "c.ini", 5, "unknown key 'bogus'");
 	pg_config_free(cfg);
 }

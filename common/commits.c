@@ -1,0 +1,425 @@
+/*
+ * Every new commit of one ref update, against the rules that apply to it.
+ * The walk is skipped when no rule needs it, and a commit's paths are only
+ * computed when some [path] rule would refuse this pusher: for a member of
+ * every write list no tree is read at all.  Problems are gathered per rule
+ * and kind, so a push of 10,000 offending commits gives one block per
+ * problem with the first PG_COMMITS_SHOWN commits and a count.
+ */
+#include "commits.h"
+#include "error.h"
+#include "glob.h"
+#include "sigcheck.h"
+#include "walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SUBJECT_SHOWN 60	/* bytes of a subject quoted in a message */
+
+enum check {
+	CK_PATH,
+	CK_SIGNED,
+	CK_SUBJECT,
+	CK_MESSAGE,
+	CK_LINEAR,
+	CK_COUNT
+};
+
+/* The offending commits of one rule for one kind of check. */
+struct offence {
+	size_t count;
+	char **lines;		/* the first PG_COMMITS_SHOWN */
+	size_t nlines;
+};
+
+struct run {
+	const struct pg_commit_checks *c;
+	const char *ref;
+	const struct pg_rule **rules;	/* branch rules with commit policy, and
+					 * path rules that refuse this pusher */
+	size_t nrules;
+	struct offence *off;		/* nrules * CK_COUNT */
+	unsigned char *hit;		/* path rules already hit by this commit */
+	size_t nhit_left;
+	git_commit *commit;		/* the one being checked */
+	struct pg_buf label;		/* its "abbrev \"subject\"" */
+};
+
+static int has_commit_policy(const struct pg_rule *r)
+{
+	return r->kind == PG_RULE_BRANCH &&
+	       (r->require_signed.set || r->subject.text || r->message.text || r->linear);
+}
+
+int pg_commits_needed(const struct pg_config *cfg, const char *ref, const char *repo_name)
+{
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct pg_rule *r = &cfg->rules[i];
+
+		if (!pg_rule_applies(r, ref, repo_name))
+			continue;
+		if (r->kind == PG_RULE_PATH || has_commit_policy(r) ||
+		    (r->kind == PG_RULE_TAG && r->require_signed.set))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does this [path] rule refuse the pusher (so its paths must be looked at)? */
+static int path_rule_refuses(const struct pg_commit_checks *c, const struct pg_rule *r)
+{
+	if (r->deny)
+		return 1;
+	if (!c->user)
+		return 1;
+	if (!r->write.set)
+		return 0;	/* default: everyone identified */
+	return !pg_members_contains(c->cfg, &r->write, c->user);
+}
+
+/*
+ * Is one of PRINCIPALS (an allowed_signers principal list as written) in M?
+ * Principals are user names, compared exactly: a pattern is no name.
+ */
+static int principal_in(const struct pg_config *cfg, const struct pg_members *m,
+			const char *principals)
+{
+	char *copy = pg_xstrdup(principals ? principals : "");
+	char *save = NULL;
+	int found = 0;
+
+	for (char *p = strtok_r(copy, ",", &save); p && !found; p = strtok_r(NULL, ",", &save))
+		found = pg_identity_name_valid(p) && pg_members_contains(cfg, m, p);
+	free(copy);
+	return found;
+}
+
+static void offend(struct run *run, size_t rule, enum check kind, const char *detail)
+{
+	struct offence *o = &run->off[rule * CK_COUNT + kind];
+	struct pg_buf line = PG_BUF_INIT;
+
+	o->count++;
+	if (o->nlines >= PG_COMMITS_SHOWN)
+		return;
+	pg_buf_printf(&line, "%s: %s", run->label.ptr, detail);
+	o->lines = pg_xrealloc(o->lines, (o->nlines + 1) * sizeof(*o->lines));
+	o->lines[o->nlines++] = pg_buf_detach(&line);
+}
+
+/* abbrev "subject", the subject cut short on a character boundary. */
+static void make_label(struct pg_buf *out, const git_commit *commit)
+{
+	const char *msg = git_commit_message(commit);
+	size_t n = msg ? strcspn(msg, "\n") : 0;
+	char abbrev[8];
+
+	git_oid_tostr(abbrev, sizeof(abbrev), git_commit_id(commit));
+	pg_buf_reset(out);
+	pg_buf_printf(out, "%s \"", abbrev);
+	if (n > SUBJECT_SHOWN) {
+		n = SUBJECT_SHOWN;
+		while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+			n--;
+		pg_buf_put(out, msg, n);
+		pg_buf_puts(out, "...");
+	} else if (n) {
+		pg_buf_put(out, msg, n);
+	}
+	pg_buf_putc(out, '"');
+}
+
+static int on_path(const char *path, size_t len, void *arg)
+{
+	struct run *run = arg;
+
+	(void)len;
+	for (size_t i = 0; i < run->nrules; i++) {
+		if (run->rules[i]->kind != PG_RULE_PATH || run->hit[i])
+			continue;
+		if (!pg_glob_match(run->rules[i]->pattern, path))
+			continue;
+		run->hit[i] = 1;
+		offend(run, i, CK_PATH, path);
+		if (--run->nhit_left == 0)
+			return 1;	/* every rule refused this commit already */
+	}
+	return 0;
+}
+
+static int check_signature(struct run *run, size_t i, int *checked, int *good,
+			   const char **principal, struct pg_buf *why)
+{
+	const struct pg_rule *r = run->rules[i];
+
+	/* Verified once per commit, whatever number of rules ask. */
+	if (!*checked) {
+		int rc;
+
+		*checked = 1;
+		if (!run->c->signers) {
+			pg_buf_puts(why, "no signers file is loaded");
+			*good = 0;
+		} else {
+			rc = pg_sigcheck_commit(run->c->repo, run->commit, run->c->signers,
+						principal, why);
+			if (rc < 0)
+				return -1;
+			*good = rc == 0;
+		}
+	}
+	if (!*good) {
+		offend(run, i, CK_SIGNED, why->ptr);
+	} else if (!r->require_signed.any &&
+		   !principal_in(run->c->cfg, &r->require_signed.by, *principal)) {
+		struct pg_buf d = PG_BUF_INIT;
+
+		pg_buf_printf(&d, "signed by %s, who is not in %s", *principal,
+			      r->require_signed.by.text);
+		offend(run, i, CK_SIGNED, d.ptr);
+		pg_buf_free(&d);
+	}
+	return 0;
+}
+
+static int on_commit(git_commit *commit, void *arg)
+{
+	struct run *run = arg;
+	const char *msg = git_commit_message(commit);
+	struct pg_buf subject = PG_BUF_INIT, why = PG_BUF_INIT;
+	int checked = 0, good = 0, rc = 0;
+	const char *principal = NULL;
+	size_t npath = 0;
+
+	run->commit = commit;
+	make_label(&run->label, commit);
+	pg_buf_put(&subject, msg ? msg : "", msg ? strcspn(msg, "\n") : 0);
+	for (size_t i = 0; i < run->nrules && rc == 0; i++) {
+		const struct pg_rule *r = run->rules[i];
+
+		if (r->kind == PG_RULE_PATH) {
+			npath++;
+			continue;
+		}
+		if (r->linear && git_commit_parentcount(commit) > 1)
+			offend(run, i, CK_LINEAR, "a merge commit");
+		if (r->subject.text && regexec(&r->subject.re, subject.ptr, 0, NULL, 0))
+			offend(run, i, CK_SUBJECT, "the subject does not match");
+		if (r->message.text && regexec(&r->message.re, msg ? msg : "", 0, NULL, 0))
+			offend(run, i, CK_MESSAGE, "the message does not match");
+		if (r->require_signed.set)
+			rc = check_signature(run, i, &checked, &good, &principal, &why);
+	}
+	if (rc == 0 && npath) {
+		memset(run->hit, 0, run->nrules);
+		run->nhit_left = npath;
+		rc = pg_commit_changed_paths(run->c->repo, commit, on_path, run);
+	}
+	pg_buf_free(&subject);
+	pg_buf_free(&why);
+	return rc < 0 ? -1 : 0;
+}
+
+static void plural(struct pg_buf *b, size_t n, const char *one, const char *many)
+{
+	pg_buf_printf(b, "%zu %s", n, n == 1 ? one : many);
+}
+
+/* The first line of a block: what is wrong, in one sentence. */
+static void reason(struct pg_buf *b, const struct run *run, const struct pg_rule *r,
+		   enum check kind, size_t n)
+{
+	switch (kind) {
+	case CK_PATH:
+		if (r->deny)
+			pg_buf_printf(b, "nobody may change %s: ", r->pattern);
+		else if (!run->c->user)
+			pg_buf_printf(b, "the pusher is not identified, and %s needs write access: ",
+				      r->pattern);
+		else
+			pg_buf_printf(b, "%s may not change %s: ", run->c->user, r->pattern);
+		plural(b, n, "new commit does", "new commits do");
+		break;
+	case CK_SIGNED:
+		plural(b, n, "new commit is", "new commits are");
+		pg_buf_puts(b, " not signed by an allowed key");
+		break;
+	case CK_SUBJECT:
+		plural(b, n, "new commit's subject does", "new commits' subjects do");
+		pg_buf_printf(b, " not match %s", r->subject.text);
+		break;
+	case CK_MESSAGE:
+		plural(b, n, "new commit's message does", "new commits' messages do");
+		pg_buf_printf(b, " not match %s", r->message.text);
+		break;
+	case CK_LINEAR:
+		plural(b, n, "new merge commit", "new merge commits");
+		pg_buf_puts(b, "; history must be linear");
+		break;
+	default:
+		break;
+	}
+}
+
+/* The last line: the key that decided, where, and what to do. */
+static void way_forward(struct pg_finding *f, const struct run *run,
+			const struct pg_rule *r, enum check kind)
+{
+	const char *branch = run->ref + (strncmp(run->ref, "refs/heads/", 11) ? 0 : 11);
+
+	switch (kind) {
+	case CK_PATH:
+		if (r->deny) {
+			pg_finding_addf(f, "deny = yes (%s:%d): such paths may not be added or changed",
+					r->file, r->deny_line);
+		} else if (!run->c->user) {
+			pg_finding_addf(f, "%s", run->c->no_user_why ? run->c->no_user_why
+								  : "no identity source answered");
+		} else if (r->write.set) {
+			pg_finding_addf(f, "pusher %s (via %s) is not in write = %s (%s:%d); "
+					"ask one of them to push these commits",
+					run->c->user, run->c->via ? run->c->via : "?",
+					r->write.text, r->write.file, r->write.line);
+		}
+		break;
+	case CK_SIGNED:
+		if (r->require_signed.any)
+			pg_finding_addf(f, "require_signed = yes (%s:%d); sign them (git commit -S "
+					"with gpg.format=ssh) with a key in the server's signers file",
+					r->file, r->require_signed.line);
+		else
+			pg_finding_addf(f, "require_signed = %s (%s:%d); they must sign them "
+					"(git commit -S with gpg.format=ssh)",
+					r->require_signed.by.text, r->file, r->require_signed.line);
+		break;
+	case CK_SUBJECT:
+		pg_finding_addf(f, "subject = %s (%s:%d); reword them (git rebase -i) and push again",
+				r->subject.text, r->file, r->subject.line);
+		break;
+	case CK_MESSAGE:
+		pg_finding_addf(f, "message = %s (%s:%d); reword them (git rebase -i) and push again",
+				r->message.text, r->file, r->message.line);
+		break;
+	case CK_LINEAR:
+		pg_finding_addf(f, "linear = yes (%s:%d); rebase onto origin/%s instead of merging",
+				r->file, r->linear_line, branch);
+		break;
+	default:
+		break;
+	}
+}
+
+static void report(struct run *run, struct pg_verdict *v)
+{
+	for (size_t i = 0; i < run->nrules; i++) {
+		const struct pg_rule *r = run->rules[i];
+
+		for (int k = 0; k < CK_COUNT; k++) {
+			struct offence *o = &run->off[i * CK_COUNT + k];
+			struct pg_buf why = PG_BUF_INIT;
+			struct pg_finding *f;
+
+			if (!o->count)
+				continue;
+			reason(&why, run, r, (enum check)k, o->count);
+			f = pg_verdict_add(v, r, r->mode == PG_MODE_WARN, "%s", why.ptr);
+			for (size_t j = 0; j < o->nlines; j++)
+				pg_finding_addf(f, "%s", o->lines[j]);
+			if (o->count > o->nlines)
+				pg_finding_addf(f, "... and %zu more", o->count - o->nlines);
+			way_forward(f, run, r, (enum check)k);
+			pg_buf_free(&why);
+		}
+	}
+}
+
+/* [tag] require_signed: the tag object itself must be signed. */
+static int check_tag(const struct pg_commit_checks *c, const struct pg_update *u,
+		     const struct pg_rule *r, struct pg_verdict *v)
+{
+	struct pg_buf why = PG_BUF_INIT;
+	const char *principal = NULL;
+	struct pg_finding *f;
+	git_oid id;
+	int rc = 1;
+
+	if (git_oid_fromstr(&id, u->new_hex) < 0) {
+		pg_error_set("bad object id %s", u->new_hex);
+		return -1;
+	}
+	if (!c->signers)
+		pg_buf_puts(&why, "no signers file is loaded");
+	else
+		rc = pg_sigcheck_tag(c->repo, &id, c->signers, &principal, &why);
+	if (rc < 0) {
+		pg_buf_free(&why);
+		return -1;
+	}
+	if (rc == 0 && (r->require_signed.any ||
+			principal_in(c->cfg, &r->require_signed.by, principal))) {
+		pg_buf_free(&why);
+		return 0;
+	}
+	if (rc == 0)
+		pg_buf_printf(&why, "signed by %s, who is not in %s", principal,
+			      r->require_signed.by.text);
+	f = pg_verdict_add(v, r, r->mode == PG_MODE_WARN, "the tag is not signed by an allowed key");
+	pg_finding_addf(f, "%.7s: %s", u->new_hex, why.ptr);
+	pg_finding_addf(f, "require_signed = %s (%s:%d); create it with git tag -s "
+			"(gpg.format=ssh) with a key in the server's signers file",
+			r->require_signed.any ? "yes" : r->require_signed.by.text,
+			r->file, r->require_signed.line);
+	pg_buf_free(&why);
+	return 0;
+}
+
+int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u,
+		     enum pg_change change, struct pg_verdict *v)
+{
+	const struct pg_config *cfg = c->cfg;
+	struct run run;
+	git_oid tip;
+	int rc = 0;
+
+	if (change == PG_CHANGE_DELETE)
+		return 0;	/* a delete brings no commit */
+
+	memset(&run, 0, sizeof(run));
+	run.c = c;
+	run.ref = u->ref;
+	run.rules = pg_xcalloc(cfg->nrules, sizeof(*run.rules));
+	for (size_t i = 0; i < cfg->nrules && rc == 0; i++) {
+		const struct pg_rule *r = &cfg->rules[i];
+
+		if (!pg_rule_applies(r, u->ref, c->repo_name))
+			continue;
+		if (r->kind == PG_RULE_TAG && r->require_signed.set)
+			rc = check_tag(c, u, r, v);
+		else if (has_commit_policy(r) ||
+			 (r->kind == PG_RULE_PATH && path_rule_refuses(c, r)))
+			run.rules[run.nrules++] = r;
+	}
+	if (rc == 0 && run.nrules) {
+		run.off = pg_xcalloc(run.nrules * CK_COUNT, sizeof(*run.off));
+		run.hit = pg_xcalloc(run.nrules, 1);
+		if (git_oid_fromstr(&tip, u->new_hex) < 0) {
+			pg_error_set("bad object id %s", u->new_hex);
+			rc = -1;
+		} else {
+			rc = pg_walk_new_commits(c->repo, &tip, on_commit, &run);
+		}
+		if (rc == 0)
+			report(&run, v);
+		for (size_t i = 0; i < run.nrules * CK_COUNT; i++) {
+			for (size_t j = 0; j < run.off[i].nlines; j++)
+				free(run.off[i].lines[j]);
+			free(run.off[i].lines);
+		}
+	}
+	free(run.off);
+	free(run.hit);
+	free(run.rules);
+	pg_buf_free(&run.label);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * The rules that look at what a push brings rather than where it goes:
+ * [path] write rules, and on branches require_signed, subject, message and
+ * linear; on tags require_signed for the tag object.  They run over every
+ * new commit of a ref update (walk.c), not only its tip: a change that a
+ * later commit reverts was still pushed.
+ */
+#ifndef PG_COMMITS_H
+#define PG_COMMITS_H
+
+#include <git2.h>
+
+#include "config.h"
+#include "policy.h"
+#include "update.h"
+
+struct pg_signers;
+
+#define PG_COMMITS_SHOWN 20	/* offending commits listed per problem */
+
+struct pg_commit_checks {
+	git_repository *repo;
+	const struct pg_config *cfg;
+	const struct pg_signers *signers;	/* NULL: none configured */
+	const char *repo_name;
+	const char *user;			/* NULL: not identified */
+	const char *via;
+	const char *no_user_why;
+};
+
+/*
+ * 1 when some rule of CFG would need the new commits of an update of REF:
+ * the engine only walks history when it must.
+ */
+int pg_commits_needed(const struct pg_config *cfg, const char *ref, const char *repo_name);
+
+/*
+ * Check the new commits of U (a CHANGE, already classified) against every
+ * rule that applies, adding findings to V.  0, or -1 on an internal error
+ * (pg_error_set); the caller then fails closed.
+ */
+int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u,
+		     enum pg_change change, struct pg_verdict *v);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * The commits a push brings and the paths each of them changes.  Nothing
+ * here knows about rules or users: it takes object ids and calls back.
+ */
+#ifndef PG_WALK_H
+#define PG_WALK_H
+
+#include <git2.h>
+
+#include "buf.h"
+
+/*
+ * Call CB for every commit reachable from TIP that no ref of REPO reaches
+ * (a commit is new when no ref reached it before the push; in pre-receive
+ * the refs have not moved yet).  Annotated tags are peeled; a TIP that is
+ * not a commit yields nothing.  CB returns 0 to go on, 1 to stop early,
+ * -1 for an error (with pg_error_set).  Returns 0 or -1.
+ */
+int pg_walk_new_commits(git_repository *repo, const git_oid *tip,
+			int (*cb)(git_commit *commit, void *arg), void *arg);
+
+/*
+ * Call CB for every path COMMIT changes, as full paths from the top of the
+ * tree (bytes, not necessarily UTF-8; no quoting).  Against its parent; a
+ * root commit changes every path; a merge changes only the paths whose
+ * result differs from every parent, so a clean merge changes nothing and
+ * an "evil" merge is charged with what it added.  A file, symlink or
+ * submodule entry counts when its id or mode differ, or it appears or
+ * disappears; no blob is read.  CB returns 0 to go on, 1 to stop (this
+ * commit needs no more paths), -1 for an error.  Returns 0 or -1.
+ */
+int pg_commit_changed_paths(git_repository *repo, const git_commit *commit,
+			    int (*cb)(const char *path, size_t len, void *arg), void *arg);
+
+#endif
