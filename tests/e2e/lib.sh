@@ -7,6 +7,9 @@ PUSHGATE_BUILD=${PUSHGATE_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../buil
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/pushgate-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# Work inside the scratch directory: a git command whose -C path came out
+# empty must never touch the checkout the tests run from.
+cd "$T" || exit 2
 _pass=0 _fail=0
 
 # Hermetic git: no user or system config leaks in.
