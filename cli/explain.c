@@ -65,6 +65,25 @@ static void print_escaped(const char *label, const char *s)
 	pg_buf_free(&b);
 }
 
+static void print_rule(const struct pg_rule *r, const char *what)
+{
+	struct pg_buf t = PG_BUF_INIT, w = PG_BUF_INIT;
+
+	pg_rule_title(&t, r);
+	pg_escape_puts(&w, what);
+	printf("rule:       %s at %s:%d: %s\n", t.ptr, r->file, r->line, w.ptr);
+	pg_buf_free(&t);
+	pg_buf_free(&w);
+}
+
+static int was_applied(const struct pg_verdict *v, const struct pg_rule *r)
+{
+	for (size_t i = 0; i < v->napplied; i++)
+		if (v->applied[i].rule == r)
+			return 1;
+	return 0;
+}
+
 static void print_verdict(const struct pg_engine *e, const struct pg_update *u,
 			  const struct pg_verdict *v)
 {
@@ -78,16 +97,14 @@ static void print_verdict(const struct pg_engine *e, const struct pg_update *u,
 	print_escaped("ref:        ", u->ref);
 	printf("update:     %.12s -> %.12s: %s\n", u->old_hex, u->new_hex,
 	       v->classified ? change_name(v->change) : "(not classified)");
-	if (!v->napplied)
+	if (!v->napplied && !v->nfindings)
 		printf("rules:      none match; the ref is not protected\n");
-	for (size_t i = 0; i < v->napplied; i++) {
-		struct pg_buf t = PG_BUF_INIT;
-
-		pg_rule_title(&t, v->applied[i].rule);
-		printf("rule:       %s at %s:%d: %s\n", t.ptr, v->applied[i].rule->file,
-		       v->applied[i].rule->line, v->applied[i].what);
-		pg_buf_free(&t);
-	}
+	for (size_t i = 0; i < v->napplied; i++)
+		print_rule(v->applied[i].rule, v->applied[i].what);
+	/* Commit and path rules speak only through what they found. */
+	for (size_t i = 0; i < v->nfindings; i++)
+		if (v->findings[i].rule && !was_applied(v, v->findings[i].rule))
+			print_rule(v->findings[i].rule, v->findings[i].reason);
 	printf("decision:   %s\n", v->rejected ? "REJECT" : v->nfindings ? "ACCEPT (with warnings)"
 									 : "ACCEPT");
 	pg_report_verdict(&out, u->ref, v);
