@@ -103,6 +103,10 @@ static int dearmor(struct pg_buf *out, const char *text, size_t len,
 	}
 	if (pg_base64_decode(out, text + body, stop - body) < 0)
 		return fail_prefixed(what);
+	if (!out->len) {
+		pg_error_set("%s: nothing between the BEGIN and END lines", what);
+		return -1;
+	}
 	return 0;
 }
 

@@ -169,11 +169,11 @@ int pg_base64_decode(struct pg_buf *out, const char *text, size_t len)
 			continue;
 		if (c == '=') {
 			pad++;
-		} else if (!is_b64(c) || pad) {
-			if (pad)
-				pg_error_set("base64: data after the '=' padding");
-			else
-				pg_error_set("base64: invalid character 0x%02x", c);
+		} else if (!is_b64(c)) {
+			pg_error_set("base64: invalid character 0x%02x", c);
+			goto fail;
+		} else if (pad) {
+			pg_error_set("base64: data after the '=' padding");
 			goto fail;
 		}
 		compact[n++] = c;
