@@ -43,6 +43,7 @@ struct run {
 	unsigned char *hit;		/* path rules already hit by this commit */
 	size_t nhit_left;
 	git_commit *commit;		/* the one being checked */
+	struct pg_pathwalk *paths;	/* NULL until a path rule needs it */
 	struct pg_buf label;		/* its "abbrev \"subject\"" */
 };
 
@@ -148,6 +149,21 @@ static int on_path(const char *path, size_t len, void *arg)
 	return 0;
 }
 
+/* Read a directory only when a rule this commit has not hit yet may match below it. */
+static int on_enter(const char *dir, size_t len, void *arg)
+{
+	struct run *run = arg;
+
+	(void)len;
+	for (size_t i = 0; i < run->nrules; i++)
+		if (run->rules[i]->kind == PG_RULE_PATH && !run->hit[i] &&
+		    pg_glob_may_match_below(run->rules[i]->pattern, dir))
+			return 1;
+	return 0;
+}
+
+static const struct pg_path_visitor visitor = { on_path, on_enter };
+
 static int check_signature(struct run *run, size_t i, int *checked, int *good,
 			   const char **principal, struct pg_buf *why)
 {
@@ -214,7 +230,9 @@ static int on_commit(git_commit *commit, void *arg)
 	if (rc == 0 && npath) {
 		memset(run->hit, 0, run->nrules);
 		run->nhit_left = npath;
-		rc = pg_commit_changed_paths(run->c->repo, commit, on_path, run);
+		if (!run->paths)
+			run->paths = pg_pathwalk_new(run->c->repo);
+		rc = pg_pathwalk_commit(run->paths, commit, &visitor, run);
 	}
 	pg_buf_free(&subject);
 	pg_buf_free(&why);
@@ -417,6 +435,7 @@ int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u
 			free(run.off[i].lines);
 		}
 	}
+	pg_pathwalk_free(run.paths);
 	free(run.off);
 	free(run.hit);
 	free(run.rules);

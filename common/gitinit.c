@@ -63,6 +63,13 @@ void pg_git_init(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	/* git itself checked the repository's owner before running the hook. */
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	/*
+	 * No object cache: the commit walk keeps the trees it needs itself
+	 * (treecache.c).  libgit2's cache grows with history (440 MB over
+	 * git.git) or, capped, spends its time evicting: measured on 50,000
+	 * commits, 7.5 s with a 32 MB cap against 2.6 s without any cache.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 }
 
 void pg_git_shutdown(void)

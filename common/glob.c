@@ -140,6 +140,44 @@ int pg_glob_match(const char *pattern, const char *name)
 	return ret;
 }
 
+int pg_glob_may_match_below(const char *pattern, const char *dir)
+{
+	char *pcopy, *dcopy;
+	struct comp *pat;
+	const char **parts;
+	size_t np, nd, i;
+	int ret = -1;
+
+	if (!pattern || !dir)
+		return 0;
+	pcopy = pg_xstrdup(pattern);
+	dcopy = pg_xstrdup(dir);
+	pat = pg_xmalloc((count_components(pcopy) + 1) * sizeof(*pat));
+	np = build_pattern(pcopy, pat);
+	nd = count_components(dcopy);
+	parts = pg_xmalloc(nd * sizeof(*parts));
+	split_components(dcopy, parts);
+
+	/* The directory must match a prefix of the pattern, component by
+	 * component, and leave at least one component for what is below it. */
+	for (i = 0; i < nd && ret < 0; i++) {
+		if (i >= np)
+			ret = 0;
+		else if (pat[i].kind == COMP_DSTAR)
+			ret = 1;	/* it may absorb the rest of DIR */
+		else if (!comp_matches(&pat[i], parts[i]))
+			ret = 0;
+	}
+	if (ret < 0)
+		ret = nd < np;
+
+	free(parts);
+	free(pat);
+	free(dcopy);
+	free(pcopy);
+	return ret;
+}
+
 /*
  * Where the bracket expression opening at P (just past '[') ends: the
  * pointer just past its ']', or NULL when it never closes inside the

@@ -14,6 +14,14 @@
 int pg_glob_match(const char *pattern, const char *name);
 
 /*
+ * 1 when some path below the directory DIR ("DIR/..." with at least one
+ * more component) may match PATTERN, 0 when none can.  It may say 1 where
+ * no path matches (a '**' can absorb anything), never 0 where one does:
+ * the commit walk uses it to skip directories no rule can reach.
+ */
+int pg_glob_may_match_below(const char *pattern, const char *dir);
+
+/*
  * 0 when PATTERN is usable; -1 with pg_error_set() when it is empty, holds
  * a control character, has an empty component ("a//b", leading or trailing
  * '/'), has '**' that is not a whole component, or an unclosed '['.

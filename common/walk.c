@@ -7,6 +7,7 @@
  */
 #include "walk.h"
 #include "error.h"
+#include "treecache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,10 +75,18 @@ out:
 	return rc;
 }
 
-struct changes {
+/* Enough for the directories a few consecutive commits touch, many times over. */
+#define TREES_KEPT 4096
+
+struct pg_pathwalk {
 	git_repository *repo;
+	struct pg_treecache *trees;
+};
+
+struct changes {
+	struct pg_treecache *trees;
 	struct pg_buf path;
-	int (*cb)(const char *path, size_t len, void *arg);
+	const struct pg_path_visitor *v;
 	void *arg;
 };
 
@@ -127,26 +136,27 @@ static int compare_entry(struct changes *ch, const char *name, const git_tree_en
 		for (i = 0; !had_file && i < nparents; i++)
 			had_file = parent[i] && !is_tree(parent[i]);
 		if (had_file) {
-			rc = ch->cb(ch->path.ptr, ch->path.len, ch->arg);
+			rc = ch->v->path(ch->path.ptr, ch->path.len, ch->arg);
 			if (rc)
 				goto out;
 		}
 	}
-	if (!descend)
+	/* A directory no rule can reach below is not read at all. */
+	if (!descend || (ch->v->enter && !ch->v->enter(ch->path.ptr, ch->path.len, ch->arg)))
 		goto out;
 
 	memset(owned, 0, sizeof(owned));
 	if (is_tree(result) &&
-	    git_tree_lookup(&sub_result, ch->repo, git_tree_entry_id(result)) < 0) {
-		rc = git_fail("cannot read a tree");
+	    pg_treecache_get(ch->trees, &sub_result, git_tree_entry_id(result)) < 0) {
+		rc = -1;
 		goto out;
 	}
 	for (i = 0; i < nparents; i++) {
 		sub_parent[i] = NULL;
 		if (!is_tree(parent[i]))
 			continue;
-		if (git_tree_lookup(&owned[i], ch->repo, git_tree_entry_id(parent[i])) < 0) {
-			rc = git_fail("cannot read a tree");
+		if (pg_treecache_get(ch->trees, &owned[i], git_tree_entry_id(parent[i])) < 0) {
+			rc = -1;
 			break;
 		}
 		sub_parent[i] = owned[i];
@@ -164,56 +174,74 @@ out:
 	return rc;
 }
 
-/* Every name in RESULT or in any parent directory, once. */
+/*
+ * Every entry of RESULT and of the parent directories, once: git keeps
+ * tree entries sorted (a directory as if its name ended in '/'), so one
+ * merge-walk over all of them pairs equal names without any lookup.
+ */
 static int compare(struct changes *ch, const git_tree *result, const git_tree **parents,
 		   size_t nparents)
 {
-	const git_tree_entry *pe[MAX_PARENTS];
-	size_t n = result ? git_tree_entrycount(result) : 0;
-	int rc;
+	const git_tree *t[MAX_PARENTS + 1];
+	const git_tree_entry *cur[MAX_PARENTS + 1];
+	size_t pos[MAX_PARENTS + 1], count[MAX_PARENTS + 1];
+	size_t n = nparents + 1;
 
+	t[0] = result;
 	for (size_t k = 0; k < n; k++) {
-		const git_tree_entry *e = git_tree_entry_byindex(result, k);
-		const char *name = git_tree_entry_name(e);
+		if (k)
+			t[k] = parents[k - 1];
+		pos[k] = 0;
+		count[k] = t[k] ? git_tree_entrycount(t[k]) : 0;
+	}
+	for (;;) {
+		const git_tree_entry *min = NULL;
+		int rc;
 
-		for (size_t i = 0; i < nparents; i++)
-			pe[i] = parents[i] ? git_tree_entry_byname(parents[i], name) : NULL;
-		if ((rc = compare_entry(ch, name, e, pe, nparents)) != 0)
+		for (size_t k = 0; k < n; k++) {
+			cur[k] = pos[k] < count[k] ? git_tree_entry_byindex(t[k], pos[k]) : NULL;
+			if (cur[k] && (!min || git_tree_entry_cmp(cur[k], min) < 0))
+				min = cur[k];
+		}
+		if (!min)
+			return 0;
+		/* Keep the trees whose entry sorts with the smallest; step past it. */
+		for (size_t k = 0; k < n; k++) {
+			if (cur[k] && git_tree_entry_cmp(cur[k], min) == 0)
+				pos[k]++;
+			else
+				cur[k] = NULL;
+		}
+		rc = compare_entry(ch, git_tree_entry_name(min), cur[0], cur + 1, nparents);
+		if (rc)
 			return rc;
 	}
-	/* Names only parents have: gone from the result. */
-	for (size_t i = 0; i < nparents; i++) {
-		size_t m = parents[i] ? git_tree_entrycount(parents[i]) : 0;
-
-		for (size_t k = 0; k < m; k++) {
-			const git_tree_entry *e = git_tree_entry_byindex(parents[i], k);
-			const char *name = git_tree_entry_name(e);
-			size_t j;
-
-			if (result && git_tree_entry_byname(result, name))
-				continue;
-			/* Seen already, as a name of an earlier parent. */
-			for (j = 0; j < i; j++)
-				if (parents[j] && git_tree_entry_byname(parents[j], name))
-					break;
-			if (j < i)
-				continue;
-			for (j = 0; j < nparents; j++)
-				pe[j] = parents[j] ? git_tree_entry_byname(parents[j], name) : NULL;
-			if ((rc = compare_entry(ch, name, NULL, pe, nparents)) != 0)
-				return rc;
-		}
-	}
-	return 0;
 }
 
-int pg_commit_changed_paths(git_repository *repo, const git_commit *commit,
-			    int (*cb)(const char *path, size_t len, void *arg), void *arg)
+struct pg_pathwalk *pg_pathwalk_new(git_repository *repo)
+{
+	struct pg_pathwalk *pw = pg_xcalloc(1, sizeof(*pw));
+
+	pw->repo = repo;
+	pw->trees = pg_treecache_new(repo, TREES_KEPT);
+	return pw;
+}
+
+void pg_pathwalk_free(struct pg_pathwalk *pw)
+{
+	if (!pw)
+		return;
+	pg_treecache_free(pw->trees);
+	free(pw);
+}
+
+int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
+		       const struct pg_path_visitor *v, void *arg)
 {
 	unsigned int nparents = git_commit_parentcount(commit);
 	const git_tree *parent_trees[MAX_PARENTS];
 	git_tree *owned[MAX_PARENTS], *tree = NULL;
-	struct changes ch = { repo, PG_BUF_INIT, cb, arg };
+	struct changes ch = { pw->trees, PG_BUF_INIT, v, arg };
 	int rc = 0;
 
 	if (nparents > MAX_PARENTS) {
@@ -222,8 +250,8 @@ int pg_commit_changed_paths(git_repository *repo, const git_commit *commit,
 		return -1;
 	}
 	memset(owned, 0, sizeof(owned));
-	if (git_commit_tree(&tree, commit) < 0)
-		return git_fail("cannot read a commit's tree");
+	if (pg_treecache_get(pw->trees, &tree, git_commit_tree_id(commit)) < 0)
+		return -1;
 	for (unsigned int i = 0; i < nparents && !rc; i++) {
 		git_commit *p;
 
@@ -231,8 +259,7 @@ int pg_commit_changed_paths(git_repository *repo, const git_commit *commit,
 			rc = git_fail("cannot read a parent commit");
 			break;
 		}
-		if (git_commit_tree(&owned[i], p) < 0)
-			rc = git_fail("cannot read a parent's tree");
+		rc = pg_treecache_get(pw->trees, &owned[i], git_commit_tree_id(p));
 		git_commit_free(p);
 		parent_trees[i] = owned[i];
 	}

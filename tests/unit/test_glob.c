@@ -218,6 +218,24 @@ static void test_check_error_does_not_echo_control(void **state)
 	assert_null(strchr(pg_error_last(), '\x07'));
 }
 
+static void test_may_match_below(void **state)
+{
+	(void)state;
+	assert_int_equal(pg_glob_may_match_below("src/crypto/**", "src"), 1);
+	assert_int_equal(pg_glob_may_match_below("src/crypto/**", "src/crypto"), 1);
+	assert_int_equal(pg_glob_may_match_below("src/crypto/**", "src/crypto/a/b"), 1);
+	assert_int_equal(pg_glob_may_match_below("src/crypto/**", "src/net"), 0);
+	assert_int_equal(pg_glob_may_match_below("src/crypto/**", "lib"), 0);
+	assert_int_equal(pg_glob_may_match_below("docs/*.md", "docs"), 1);
+	assert_int_equal(pg_glob_may_match_below("docs/*.md", "docs/deep"), 0);
+	/* The directory itself, with nothing below, is not enough. */
+	assert_int_equal(pg_glob_may_match_below("docs", "docs"), 0);
+	assert_int_equal(pg_glob_may_match_below("**/*.pem", "a/b/c"), 1);
+	assert_int_equal(pg_glob_may_match_below("a/**/b", "a"), 1);
+	assert_int_equal(pg_glob_may_match_below("a/**/b", "x"), 0);
+	assert_int_equal(pg_glob_may_match_below("s*c/**", "src"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_check_accepts),
 		cmocka_unit_test(test_check_rejects),
 		cmocka_unit_test(test_check_error_does_not_echo_control),
+		cmocka_unit_test(test_may_match_below),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
