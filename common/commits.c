@@ -47,6 +47,65 @@ struct run {
 	struct pg_buf label;		/* its "abbrev \"subject\"" */
 };
 
+struct clean_tip {
+	const struct pg_rule **rules;	/* the rule set, in configuration order */
+	size_t nrules;
+	git_oid tip;
+};
+
+struct pg_commits_memo {
+	struct clean_tip *tips;
+	size_t n;
+};
+
+struct pg_commits_memo *pg_commits_memo_new(void)
+{
+	return pg_xcalloc(1, sizeof(struct pg_commits_memo));
+}
+
+void pg_commits_memo_free(struct pg_commits_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->tips[i].rules);
+	free(m->tips);
+	free(m);
+}
+
+static int same_rules(const struct clean_tip *t, const struct pg_rule **rules, size_t n)
+{
+	return t->nrules == n && !memcmp(t->rules, rules, n * sizeof(*rules));
+}
+
+/* The tips proved clean under exactly these rules; malloc'd, *n of them. */
+static git_oid *memo_tips(const struct pg_commits_memo *m, const struct pg_rule **rules,
+			  size_t nrules, size_t *n)
+{
+	git_oid *out = pg_xcalloc(m ? m->n : 0, sizeof(*out));
+
+	*n = 0;
+	for (size_t i = 0; m && i < m->n; i++)
+		if (same_rules(&m->tips[i], rules, nrules))
+			git_oid_cpy(&out[(*n)++], &m->tips[i].tip);
+	return out;
+}
+
+static void memo_add(struct pg_commits_memo *m, const struct pg_rule **rules, size_t nrules,
+		     const git_oid *tip)
+{
+	struct clean_tip *t;
+
+	if (!m)
+		return;
+	m->tips = pg_xrealloc(m->tips, (m->n + 1) * sizeof(*m->tips));
+	t = &m->tips[m->n++];
+	t->rules = pg_xmalloc((nrules ? nrules : 1) * sizeof(*rules));
+	memcpy(t->rules, rules, nrules * sizeof(*rules));
+	t->nrules = nrules;
+	git_oid_cpy(&t->tip, tip);
+}
+
 static int has_commit_policy(const struct pg_rule *r)
 {
 	return r->kind == PG_RULE_BRANCH &&
@@ -328,8 +387,11 @@ static void way_forward(struct pg_finding *f, const struct run *run,
 	}
 }
 
-static void report(struct run *run, struct pg_verdict *v)
+/* Add the findings; returns how many problems there were. */
+static size_t report(struct run *run, struct pg_verdict *v)
 {
+	size_t problems = 0;
+
 	for (size_t i = 0; i < run->nrules; i++) {
 		const struct pg_rule *r = run->rules[i];
 
@@ -340,6 +402,7 @@ static void report(struct run *run, struct pg_verdict *v)
 
 			if (!o->count)
 				continue;
+			problems++;
 			reason(&why, run, r, (enum check)k, o->count);
 			f = pg_verdict_add(v, r, r->mode == PG_MODE_WARN, "%s", why.ptr);
 			for (size_t j = 0; j < o->nlines; j++)
@@ -350,6 +413,7 @@ static void report(struct run *run, struct pg_verdict *v)
 			pg_buf_free(&why);
 		}
 	}
+	return problems;
 }
 
 /* [tag] require_signed: the tag object itself must be signed. */
@@ -425,10 +489,14 @@ int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u
 			pg_error_set("bad object id %s", u->new_hex);
 			rc = -1;
 		} else {
-			rc = pg_walk_new_commits(c->repo, &tip, on_commit, &run);
+			size_t nseen;
+			git_oid *seen = memo_tips(c->memo, run.rules, run.nrules, &nseen);
+
+			rc = pg_walk_new_commits(c->repo, &tip, seen, nseen, on_commit, &run);
+			free(seen);
 		}
-		if (rc == 0)
-			report(&run, v);
+		if (rc == 0 && !report(&run, v))
+			memo_add(c->memo, run.rules, run.nrules, &tip);
 		for (size_t i = 0; i < run.nrules * CK_COUNT; i++) {
 			for (size_t j = 0; j < run.off[i].nlines; j++)
 				free(run.off[i].lines[j]);

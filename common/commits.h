@@ -16,6 +16,17 @@
 
 struct pg_signers;
 
+/*
+ * What earlier updates of the same push proved: the tips whose new commits
+ * all passed a given set of rules.  A later update under the same rules
+ * need not walk them again, so a push of many branches over one history
+ * (a mirror) walks that history once.
+ */
+struct pg_commits_memo;
+
+struct pg_commits_memo *pg_commits_memo_new(void);
+void pg_commits_memo_free(struct pg_commits_memo *m);
+
 #define PG_COMMITS_SHOWN 20	/* offending commits listed per problem */
 
 struct pg_commit_checks {
@@ -26,6 +37,7 @@ struct pg_commit_checks {
 	const char *user;			/* NULL: not identified */
 	const char *via;
 	const char *no_user_why;
+	struct pg_commits_memo *memo;		/* may be NULL */
 };
 
 /*

@@ -26,6 +26,7 @@ struct pg_engine {
 	char *no_user_why;
 	char *repo_name;
 	char *git_dir;		/* NULL: from the environment */
+	struct pg_commits_memo *memo;	/* commits proved clean in this push */
 	int repo_tried;
 };
 
@@ -192,6 +193,7 @@ void pg_engine_free(struct pg_engine *e)
 		pg_git_shutdown();
 	}
 	free(e->git_dir);
+	pg_commits_memo_free(e->memo);
 	free(e->repo_error);
 	free(e->config_path);
 	free(e->config_tried);
@@ -299,8 +301,11 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 	if (commits) {
 		struct pg_commit_checks cc = {
 			e->repo, e->cfg, e->cfg->allowed, e->repo_name,
-			e->user, e->via, e->no_user_why
+			e->user, e->via, e->no_user_why, e->memo
 		};
+
+		if (!e->memo)
+			cc.memo = e->memo = pg_commits_memo_new();
 
 		if (pg_commits_check(&cc, u, change, v) < 0)
 			fail_closed(v, pg_error_last());

@@ -23,6 +23,7 @@ static int git_fail(const char *what)
 }
 
 int pg_walk_new_commits(git_repository *repo, const git_oid *tip,
+			const git_oid *seen, size_t nseen,
 			int (*cb)(git_commit *commit, void *arg), void *arg)
 {
 	git_revwalk *walk = NULL;
@@ -45,6 +46,12 @@ int pg_walk_new_commits(git_repository *repo, const git_oid *tip,
 	    git_revwalk_hide_glob(walk, "refs/*") < 0) {
 		git_fail("cannot walk the new commits");
 		goto out;
+	}
+	for (size_t i = 0; i < nseen; i++) {
+		if (git_revwalk_hide(walk, &seen[i]) < 0) {
+			git_fail("cannot walk the new commits");
+			goto out;
+		}
 	}
 	for (;;) {
 		git_commit *c;

@@ -12,11 +12,13 @@
 /*
  * Call CB for every commit reachable from TIP that no ref of REPO reaches
  * (a commit is new when no ref reached it before the push; in pre-receive
- * the refs have not moved yet).  Annotated tags are peeled; a TIP that is
- * not a commit yields nothing.  CB returns 0 to go on, 1 to stop early,
- * -1 for an error (with pg_error_set).  Returns 0 or -1.
+ * the refs have not moved yet), nor any of the NSEEN commits in SEEN.
+ * Annotated tags are peeled; a TIP that is not a commit yields nothing.
+ * CB returns 0 to go on, 1 to stop early, -1 for an error (with
+ * pg_error_set).  Returns 0 or -1.
  */
 int pg_walk_new_commits(git_repository *repo, const git_oid *tip,
+			const git_oid *seen, size_t nseen,
 			int (*cb)(git_commit *commit, void *arg), void *arg);
 
 /* What is kept from one commit to the next: the trees read last. */

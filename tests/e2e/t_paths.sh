@@ -145,4 +145,26 @@ expect_contains "with a count" "$out" "bob may not change src/crypto/**: 30 new 
 check "the first 20 are listed" test "$(grep -c '"crypto [0-9]*": src/crypto/n.c' "$out")" -eq 20
 expect_contains "and the rest counted" "$out" "... and 10 more"
 
+# Many branches in one push share history: commits proved clean for one
+# branch are not walked again for the next, but every offending branch is
+# still reported.
+git -C "$w" reset -q --hard origin/main
+for i in $(seq 1 20); do
+	git -C "$w" checkout -q -b "many/$i" origin/main
+	if [ $((i % 2)) -eq 0 ]; then
+		commit "$w" "crypto on $i" src/crypto/many.c
+	else
+		commit "$w" "docs on $i" notes.txt
+	fi
+done
+git -C "$w" checkout -q main
+push_as bob "$out" -C "$w" push origin 'refs/heads/many/*:refs/heads/many/*'
+check "a push of 20 branches, 10 with crypto changes, is refused" test $? -ne 0
+check "each of the 10 is reported" test "$(grep -c 'REJECTED refs/heads/many/.*: bob may not change src/crypto' "$out")" -eq 10
+expect_not_contains "no clean branch is reported" "$out" "REJECTED refs/heads/many/1:"
+for i in $(seq 1 20); do git -C "$w" branch -q -f "same/$i" many/2; done
+push_as bob "$out" -C "$w" push origin 'refs/heads/same/*:refs/heads/same/*'
+check "20 branches at one offending commit are each reported" \
+	test "$(grep -c 'REJECTED refs/heads/same/.*: bob may not change src/crypto' "$out")" -eq 20
+
 done_testing
