@@ -118,11 +118,13 @@ check "'*' stays within one path component" test $? -eq 0
 # Paths with control characters and non-ASCII bytes are shown escaped.
 commit "$w" "odd name" $'src/crypto/\e[31mred\nline.c'
 commit "$w" "non-ASCII" 'src/crypto/Märchen.c'
+commit "$w" "Latin-1" $'src/crypto/caf\xe9.c'
 push_as bob "$out" -C "$w" push origin HEAD:main
 check "odd paths under a guarded directory are refused" test $? -ne 0
 expect_contains "control characters are escaped" "$out" 'src/crypto/\x1b[31mred\nline.c'
 expect_not_contains "no raw escape reaches the pusher" "$out" $'\e[31m'
 expect_contains "UTF-8 is shown as is" "$out" "src/crypto/Märchen.c"
+expect_contains "invalid UTF-8 is escaped byte by byte" "$out" 'src/crypto/caf\xe9.c'
 git -C "$w" reset -q --hard origin/main
 
 # Submodules and symlinks count as paths.
