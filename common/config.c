@@ -475,7 +475,7 @@ static void parse_require_signed(struct file_ctx *fc, struct pg_signed *sg, cons
 				 "'require_signed' takes yes or no, or a member list");
 		return;
 	}
-	if (sg->set) {
+	if (sg->line) {	/* "no" clears set, not line */
 		diag_add(fc->cfg, fc->file, fc->lineno,
 			 "'require_signed' is given twice (first at line %d)", sg->line);
 		return;

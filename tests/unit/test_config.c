@@ -1154,6 +1154,650 @@ static void test_several_errors(void **state)
 	pg_config_free(cfg);
 }
 
+/* ---- [path], commit policy, signers ---- */
+
+/* Ed25519 public keys (from test_signers.c) for allowed_signers files. */
+#define KEY_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdSHbkmx8lhvN4s7hXFwa/KRb4phSjSqvDzmyR3lPSr"
+#define KEY_B "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFxM3nmP6S/lrvUMgG9TEpoGHeanxiMV8ZY/dLHMWVUv"
+
+static void test_path_section_valid(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_file("c.ini",
+		   "[group \"security\"]\n"			/* 1 */
+		   "members = carol\n"				/* 2 */
+		   "[path \"src/crypto/**\"]  ; path glob\n"	/* 3 */
+		   "refs  = refs/heads/main, refs/heads/release/*\n"	/* 4 */
+		   "  refs/tags/v*\n"				/* 5 */
+		   "write = @security, dave\n"			/* 6 */
+		   "mode = warn\n"				/* 7 */
+		   "control = ISO27001:8.4\n"			/* 8 */
+		   "help = Crypto changes are reviewed.\n"	/* 9 */
+		   "  Ask #security.\n"				/* 10 */
+		   "repos = acme/*\n"				/* 11 */
+		   "[path \"secrets/**\"]\n"			/* 12 */
+		   "deny = yes\n"				/* 13 */
+		   "[path \"docs/*.md\"]\n"			/* 14 */
+		   "deny = no\n"				/* 15 */
+		   "write = *\n"				/* 16 */
+		   "[path \"refs/heads/x\"]\n");		/* 17 */
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->nrules, 4);
+
+	r = &cfg->rules[0];
+	assert_int_equal(r->kind, PG_RULE_PATH);
+	assert_string_equal(r->pattern, "src/crypto/**");
+	assert_int_equal(r->line, 3);
+	assert_string_equal(r->file, path_of("c.ini"));
+	assert_int_equal(r->nrefs, 3);
+	assert_string_equal(r->refs[0], "refs/heads/main");
+	assert_string_equal(r->refs[1], "refs/heads/release/*");
+	assert_string_equal(r->refs[2], "refs/tags/v*");
+	assert_true(r->write.set);
+	assert_int_equal(r->write.line, 6);
+	assert_string_equal(r->write.file, path_of("c.ini"));
+	assert_int_equal(r->write.nnames, 2);
+	expect_names(&r->write, "@security, dave");
+	assert_true(pg_members_contains(cfg, &r->write, "carol"));
+	assert_true(pg_members_contains(cfg, &r->write, "dave"));
+	assert_false(pg_members_contains(cfg, &r->write, "bob"));
+	assert_false(r->deny);
+	assert_int_equal(r->deny_line, 0);
+	assert_int_equal(r->mode, PG_MODE_WARN);
+	assert_string_equal(r->control, "ISO27001:8.4");
+	assert_int_equal(r->nhelp, 2);
+	assert_string_equal(r->help[0], "Crypto changes are reviewed.");
+	assert_string_equal(r->help[1], "Ask #security.");
+	assert_int_equal(r->nrepos, 1);
+	assert_string_equal(r->repos[0], "acme/*");
+	/* No branch keys on a path rule. */
+	assert_false(r->push.set);
+	assert_false(r->require_signed.set);
+	assert_null(r->subject.text);
+
+	r = &cfg->rules[1];
+	assert_int_equal(r->kind, PG_RULE_PATH);
+	assert_string_equal(r->pattern, "secrets/**");
+	assert_int_equal(r->line, 12);
+	assert_true(r->deny);
+	assert_int_equal(r->deny_line, 13);
+	assert_false(r->write.set);
+	assert_int_equal(r->nrefs, 0);		/* all refs */
+	assert_int_equal(r->mode, PG_MODE_ENFORCE);
+	assert_null(r->control);
+
+	/* deny = no goes with write. */
+	r = &cfg->rules[2];
+	assert_string_equal(r->pattern, "docs/*.md");
+	assert_false(r->deny);
+	assert_int_equal(r->deny_line, 15);
+	assert_true(r->write.everyone);
+
+	/* A tree path may look like a ref name: [path] is not below refs/. */
+	r = &cfg->rules[3];
+	assert_int_equal(r->kind, PG_RULE_PATH);
+	assert_string_equal(r->pattern, "refs/heads/x");
+	assert_int_equal(r->line, 17);
+
+	{
+		struct pg_buf t = PG_BUF_INIT;
+
+		pg_rule_title(&t, &cfg->rules[0]);
+		assert_string_equal(pg_buf_cstr(&t), "[path \"src/crypto/**\"]");
+		pg_buf_free(&t);
+	}
+	pg_config_free(cfg);
+}
+
+static void test_path_refs_values(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	expect_one("[path \"a/**\"]\nrefs = heads/*\n", 2,
+		   "refs: 'heads/*' is not a full ref name pattern such as refs/heads/*");
+	expect_one("[path \"a/**\"]\nrefs = main\n", 2, "refs: 'main' is not a full ref name pattern");
+	expect_one("[path \"a/**\"]\nrefs = refs\n", 2, "refs: 'refs' is not a full ref name pattern");
+	/* On a continuation line, at that line. */
+	expect_one("[path \"a/**\"]\nrefs = refs/heads/*\n  tags/v*\n", 3,
+		   "refs: 'tags/v*' is not a full ref name pattern");
+	/* Bad globs. */
+	expect_one("[path \"a/**\"]\nrefs = refs//heads\n", 2,
+		   "refs: glob pattern 'refs//heads' has an empty component");
+	expect_one("[path \"a/**\"]\nrefs = refs/heads/\n", 2,
+		   "refs: glob pattern 'refs/heads/' has an empty component");
+	expect_one("[path \"a/**\"]\nrefs = refs/heads/[ab\n", 2,
+		   "refs: glob pattern 'refs/heads/[ab' has an unclosed '['");
+	expect_one("[path \"a/**\"]\nrefs = refs/heads/x**\n", 2,
+		   "refs: glob pattern 'refs/heads/x**': '**' must be a whole component");
+	expect_one("[path \"a/**\"]\nrefs =\n", 2, "'refs' is empty");
+	expect_one("[path \"a/**\"]\nrefs = refs/heads/*\n\nrefs = refs/tags/*\n", 4,
+		   "'refs' is given twice (first at line 2)");
+
+	/* Each bad item is its own problem; the good ones are kept. */
+	write_file("c.ini", "[path \"a/**\"]\nrefs = heads/x, refs/heads/ok, refs//y\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "refs: 'heads/x' is not a full ref name pattern");
+	expect_diag(cfg, "c.ini", 2, "refs: glob pattern 'refs//y' has an empty component");
+	assert_int_equal(cfg->rules[0].nrefs, 1);
+	assert_string_equal(cfg->rules[0].refs[0], "refs/heads/ok");
+	pg_config_free(cfg);
+
+	/* ** over whole ref names. */
+	write_file("c.ini", "[path \"a/**\"]\nrefs = refs/**\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->rules[0].nrefs, 1);
+	assert_string_equal(cfg->rules[0].refs[0], "refs/**");
+	pg_config_free(cfg);
+}
+
+static void test_path_bad_pattern(void **state)
+{
+	(void)state;
+	expect_one("[path \"src//crypto\"]\n", 1,
+		   "glob pattern 'src//crypto' has an empty component");
+	expect_one("[core]\n[path \"/etc/passwd\"]\n", 2,
+		   "glob pattern '/etc/passwd' has an empty component");
+	expect_one("[path \"src/\"]\n", 1, "has an empty component");
+	expect_one("[path \"src/[a\"]\n", 1, "glob pattern 'src/[a' has an unclosed '['");
+	expect_one("[path \"src/a**\"]\n", 1, "'**' must be a whole component");
+	expect_one("[path \"\"]\n", 1, "glob pattern is empty");
+	expect_one("[path]\n", 1, "section [path] needs an argument");
+	expect_one("[path src]\n", 1, "needs its argument in double quotes");
+	/* The refused section's keys are not reported. */
+	expect_one("[path \"a//b\"]\nwrite = ev!l\ndeny = maybe\n", 1, "empty component");
+}
+
+static void test_path_deny_write(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	/* At the deny line, whichever comes first. */
+	expect_one("[path \"secrets/**\"]\nwrite = alice\ndeny = yes\n", 3,
+		   "deny = yes and write exclude each other: nobody may write");
+	expect_one("[path \"secrets/**\"]\ndeny = yes\n\nwrite = alice\n", 2,
+		   "deny = yes and write exclude each other");
+	expect_one("[path \"secrets/**\"]\ndeny = true\nwrite = none\n", 2,
+		   "deny = yes and write exclude each other");
+	expect_one("[path \"secrets/**\"]\ndeny = maybe\n", 2, "deny must be yes or no, not 'maybe'");
+	expect_one("[path \"secrets/**\"]\ndeny =\n", 2, "deny must be yes or no, not ''");
+	expect_one("[path \"secrets/**\"]\ndeny = yes\ndeny = yes\n", 3,
+		   "'deny' is given twice (first at line 2)");
+	expect_one("[path \"secrets/**\"]\ndeny = yes\n  no\n", 3, "'deny' takes a single value");
+	expect_one("[path \"secrets/**\"]\nwrite = a\nwrite = b\n", 3,
+		   "'write' is given twice (first at line 2)");
+	expect_one("[path \"secrets/**\"]\nwrite =\n", 2, "'write' is empty; write 'none' for nobody");
+	expect_one("[path \"secrets/**\"]\nwrite = @ghost\n", 2, "undefined group @ghost");
+
+	/* The booleans' spellings. */
+	write_file("c.ini", "[path \"a\"]\ndeny = On\n[path \"b\"]\ndeny = 0\n");
+	cfg = load_ok("c.ini");
+	assert_true(cfg->rules[0].deny);
+	assert_false(cfg->rules[1].deny);
+	assert_int_equal(cfg->rules[1].deny_line, 4);
+	pg_config_free(cfg);
+}
+
+static void write_signers(const char *name)
+{
+	write_file(name, "# team keys\nalice " KEY_A "\nbob " KEY_B "\n");
+}
+
+static void test_require_signed_values(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_signers("allowed_signers");
+	write_file("c.ini",
+		   "[core]\n"					/* 1 */
+		   "signers = allowed_signers\n"		/* 2 */
+		   "[branch \"main\"]\n"			/* 3 */
+		   "require_signed = yes\n"			/* 4 */
+		   "[branch \"dev\"]\n"				/* 5 */
+		   "require_signed = no\n"			/* 6 */
+		   "[branch \"release/*\"]\n"			/* 7 */
+		   "require_signed = alice, @grp\n"		/* 8 */
+		   "[group \"grp\"]\n"				/* 9 */
+		   "members = bob, @sub\n"			/* 10 */
+		   "[group \"sub\"]\n"				/* 11 */
+		   "members = carol\n"				/* 12 */
+		   "[tag \"v*\"]\n"				/* 13 */
+		   "require_signed = yes\n"			/* 14 */
+		   "[tag \"rel-*\"]\n"				/* 15 */
+		   "require_signed = alice\n"			/* 16 */
+		   "  @grp\n"					/* 17 */
+		   "[branch \"plain\"]\n");			/* 18 */
+	cfg = load_ok("c.ini");
+	assert_string_equal(cfg->signers, path_of("allowed_signers"));
+	assert_string_equal(cfg->signers_file, path_of("c.ini"));
+	assert_int_equal(cfg->signers_line, 2);
+	assert_non_null(cfg->allowed);
+	assert_int_equal(cfg->allowed->nentries, 2);
+	assert_int_equal(cfg->allowed->nproblems, 0);
+	assert_int_equal(cfg->nrules, 6);
+
+	r = &cfg->rules[0];
+	assert_true(r->require_signed.set);
+	assert_true(r->require_signed.any);
+	assert_int_equal(r->require_signed.line, 4);
+	assert_false(r->require_signed.by.set);
+
+	r = &cfg->rules[1];				/* no: the default */
+	assert_false(r->require_signed.set);
+	assert_false(r->require_signed.any);
+	assert_false(r->require_signed.by.set);
+
+	r = &cfg->rules[2];
+	assert_true(r->require_signed.set);
+	assert_false(r->require_signed.any);
+	assert_int_equal(r->require_signed.line, 8);
+	assert_true(r->require_signed.by.set);
+	assert_int_equal(r->require_signed.by.line, 8);
+	assert_string_equal(r->require_signed.by.file, path_of("c.ini"));
+	assert_int_equal(r->require_signed.by.nnames, 2);
+	assert_string_equal(r->require_signed.by.names[0], "alice");
+	assert_string_equal(r->require_signed.by.names[1], "@grp");
+	expect_names(&r->require_signed.by, "alice, @grp");
+	assert_true(pg_members_contains(cfg, &r->require_signed.by, "alice"));
+	assert_true(pg_members_contains(cfg, &r->require_signed.by, "bob"));
+	assert_true(pg_members_contains(cfg, &r->require_signed.by, "carol"));
+	assert_false(pg_members_contains(cfg, &r->require_signed.by, "dave"));
+	assert_false(pg_members_contains(cfg, &r->require_signed.by, "grp"));
+
+	r = &cfg->rules[3];
+	assert_int_equal(r->kind, PG_RULE_TAG);
+	assert_true(r->require_signed.set);
+	assert_true(r->require_signed.any);
+	assert_int_equal(r->require_signed.line, 14);
+
+	r = &cfg->rules[4];				/* a list over two lines */
+	assert_int_equal(r->kind, PG_RULE_TAG);
+	assert_true(r->require_signed.set);
+	assert_false(r->require_signed.any);
+	expect_names(&r->require_signed.by, "alice, @grp");
+	assert_int_equal(r->require_signed.by.line, 16);
+
+	r = &cfg->rules[5];
+	assert_false(r->require_signed.set);
+	pg_config_free(cfg);
+
+	/* Spellings of yes and no. */
+	write_file("c.ini", "[core]\nsigners = allowed_signers\n"
+		   "[branch \"a\"]\nrequire_signed = True\n[branch \"b\"]\nrequire_signed = off\n");
+	cfg = load_ok("c.ini");
+	assert_true(cfg->rules[0].require_signed.any);
+	assert_false(cfg->rules[1].require_signed.set);
+	pg_config_free(cfg);
+
+	/* require_signed = no needs no signers file. */
+	expect_valid("[branch \"main\"]\nrequire_signed = no\n");
+}
+
+static void test_require_signed_errors(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_signers("allowed_signers");
+	/* An undefined group, at the line that names it. */
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = alice, @ghost\n", 4, "undefined group @ghost");
+	expect_one("[core]\nsigners = allowed_signers\n[tag \"v*\"]\n"
+		   "require_signed = alice,\n  @ghost\n", 4, "undefined group @ghost");
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = alice ev!l\n", 4,
+		   "'ev!l' is not a user name, @group, '*' or 'none'");
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = none, alice\n", 4, "'require_signed' mixes 'none' with members");
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed =\n", 4, "'require_signed' is empty");
+
+	/* Given twice: whatever the values. */
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = yes\nrequire_signed = alice\n", 5,
+		   "'require_signed' is given twice (first at line 4)");
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = alice\n\nrequire_signed = yes\n", 6,
+		   "'require_signed' is given twice (first at line 4)");
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = no\nrequire_signed = yes\n", 5,
+		   "'require_signed' is given twice (first at line 4)");
+	expect_one("[branch \"main\"]\nrequire_signed = no\nrequire_signed = no\n", 3,
+		   "'require_signed' is given twice (first at line 2)");
+	/* yes or no cannot go on over an indented line. */
+	expect_one("[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = yes\n  alice\n", 5,
+		   "'require_signed' takes yes or no, or a member list");
+
+	/* Without [core] signers: at the require_signed line. */
+	expect_one("[branch \"main\"]\n\nrequire_signed = yes\n", 3,
+		   "require_signed needs [core] signers, the allowed_signers file");
+	expect_one("[tag \"v*\"]\ncreate = *\nrequire_signed = yes\n", 3,
+		   "require_signed needs [core] signers");
+	expect_one("[branch \"main\"]\nrequire_signed = alice\n", 2,
+		   "require_signed needs [core] signers");
+	/* One problem per rule that asks for it. */
+	write_file("c.ini", "[branch \"a\"]\nrequire_signed = yes\n[tag \"b\"]\nrequire_signed = yes\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "require_signed needs [core] signers");
+	expect_diag(cfg, "c.ini", 4, "require_signed needs [core] signers");
+	pg_config_free(cfg);
+	/* In a rule of an included file: at that file's line. */
+	write_file("inc.ini", "[branch \"x\"]\n\nrequire_signed = yes\n");
+	write_file("c.ini", "[core]\ninclude = inc.ini\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "inc.ini", 3, "require_signed needs [core] signers");
+	pg_config_free(cfg);
+}
+
+static void test_signers_file(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	/* Missing: at the signers file, line 0. */
+	write_file("c.ini", "[core]\nsigners = missing_signers\n[branch \"main\"]\n"
+		   "require_signed = yes\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "missing_signers", 0, "cannot open");
+	assert_string_equal(cfg->signers, path_of("missing_signers"));
+	assert_non_null(cfg->allowed);
+	assert_int_equal(cfg->allowed->nentries, 0);
+	pg_config_free(cfg);
+
+	/* Named but used by no rule: still read, still checked. */
+	write_file("c.ini", "[core]\n\nsigners = nodir/allowed_signers\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "nodir/allowed_signers", 0, "cannot open");
+	pg_config_free(cfg);
+
+	/* One bad line: at signers-file:LINE; the other lines still load. */
+	write_file("allowed_signers",
+		   "# team keys\n"			/* 1 */
+		   "alice " KEY_A "\n"			/* 2 */
+		   "\n"					/* 3 */
+		   "carol ssh-rsa AAAAB3NzaC1yc2E=\n"	/* 4 */
+		   "bob " KEY_B " bob@example\n");	/* 5 */
+	write_file("c.ini", "[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
+		   "require_signed = yes\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "allowed_signers", 4, "key type ssh-rsa is not supported");
+	assert_int_equal(cfg->allowed->nentries, 2);
+	assert_int_equal(cfg->allowed->entries[0].line, 2);
+	assert_int_equal(cfg->allowed->entries[1].line, 5);
+	pg_config_free(cfg);
+
+	write_file("allowed_signers", "alice " KEY_A "\nbob ssh-ed25519\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "allowed_signers", 2, "the base64 key is missing");
+	pg_config_free(cfg);
+
+	/* Writable by others: refused whole, at line 0. */
+	write_bytes("allowed_signers", "alice " KEY_A "\n", strlen("alice " KEY_A "\n"), 0666);
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "allowed_signers", 0, "writable by others than its owner");
+	assert_int_equal(cfg->allowed->nentries, 0);
+	pg_config_free(cfg);
+
+	/* Readable by all is fine; an absolute path is taken as is. */
+	write_bytes("allowed_signers", "alice " KEY_A "\n", strlen("alice " KEY_A "\n"), 0644);
+	{
+		struct pg_buf text = PG_BUF_INIT;
+
+		pg_buf_printf(&text, "[core]\nsigners = %s\n", path_of("allowed_signers"));
+		write_file("c.ini", text.ptr);
+		pg_buf_free(&text);
+	}
+	cfg = load_ok("c.ini");
+	assert_string_equal(cfg->signers, path_of("allowed_signers"));
+	assert_int_equal(cfg->allowed->nentries, 1);
+	pg_config_free(cfg);
+
+	expect_one("[core]\nsigners =\n", 2, "'signers' is empty");
+	expect_one("[core]\nsigners = allowed_signers\nsigners = allowed_signers\n", 3,
+		   "'signers' is given twice (first at line 2)");
+	expect_one("[core]\nsigners = allowed_signers\n  more\n", 3, "'signers' takes a single value");
+	expect_one("[branch \"main\"]\nsigners = allowed_signers\n", 2,
+		   "'signers' does not belong in [branch \"main\"]");
+}
+
+static void test_signers_relative_to_include(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	make_dir("etc");
+	make_dir("etc/sub");
+	make_dir("etc/sub/keys");
+	write_file("etc/top.ini",
+		   "[core]\n"
+		   "include = sub/core.ini\n"
+		   "[branch \"main\"]\n"
+		   "require_signed = yes\n");
+	write_file("etc/sub/core.ini", "; shared\n[core]\nsigners = keys/allowed\n");
+	write_signers("etc/sub/keys/allowed");
+	/* Not this one, beside the top file. */
+	make_dir("etc/keys");
+	write_file("etc/keys/allowed", "this is not an allowed signers line\n");
+	cfg = load_ok("etc/top.ini");
+	assert_string_equal(cfg->signers, path_of("etc/sub/keys/allowed"));
+	assert_string_equal(cfg->signers_file, path_of("etc/sub/core.ini"));
+	assert_int_equal(cfg->signers_line, 3);
+	assert_int_equal(cfg->allowed->nentries, 2);
+	pg_config_free(cfg);
+
+	/* A bad line there is reported at that file, not at the config. */
+	write_file("etc/sub/keys/allowed", "alice " KEY_A "\n\"bob " KEY_B "\n");
+	cfg = load_bad("etc/top.ini");
+	expect_ndiags(cfg, 1);
+	expect_diag(cfg, "etc/sub/keys/allowed", 2, "unterminated quote");
+	pg_config_free(cfg);
+}
+
+static void test_regex_values(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_file("c.ini",
+		   "[branch \"chg/*\"]\n"				/* 1 */
+		   "subject = ^(CHG|INC)-[0-9]+: ; a comment\n"		/* 2 */
+		   "message = ^Refs: [A-Z]+-[0-9]+$\n"			/* 3 */
+		   "linear  = yes\n"					/* 4 */
+		   "[branch \"main\"]\n"				/* 5 */
+		   "subject = ^.{1,50}$\n"				/* 6 */
+		   "linear = no\n");					/* 7 */
+	cfg = load_ok("c.ini");
+	r = &cfg->rules[0];
+	assert_string_equal(r->subject.text, "^(CHG|INC)-[0-9]+:");
+	assert_int_equal(r->subject.line, 2);
+	assert_string_equal(r->message.text, "^Refs: [A-Z]+-[0-9]+$");
+	assert_int_equal(r->message.line, 3);
+	assert_true(r->linear);
+	assert_int_equal(r->linear_line, 4);
+
+	/* The subject: an extended regular expression, case-sensitive. */
+	assert_int_equal(regexec(&r->subject.re, "CHG-12: fix the parser", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->subject.re, "INC-7:", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->subject.re, "fix CHG-12: the parser", 0, NULL, 0), REG_NOMATCH);
+	assert_int_equal(regexec(&r->subject.re, "chg-12: fix", 0, NULL, 0), REG_NOMATCH);
+	assert_int_equal(regexec(&r->subject.re, "CHG-: fix", 0, NULL, 0), REG_NOMATCH);
+	assert_int_equal(regexec(&r->subject.re, "CHG-12 fix", 0, NULL, 0), REG_NOMATCH);
+
+	/* The message: ^ and $ match at each line. */
+	assert_int_equal(regexec(&r->message.re,
+				 "CHG-1: fix\n\nLonger text.\nRefs: ABC-123\n", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->message.re,
+				 "CHG-1: fix\n\nRefs: ABC-123\nSigned-off-by: x\n", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->message.re, "Refs: ABC-123", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->message.re,
+				 "CHG-1: fix\n\nsee Refs: ABC-123\n", 0, NULL, 0), REG_NOMATCH);
+	assert_int_equal(regexec(&r->message.re,
+				 "CHG-1: fix\n\nRefs: ABC-123 and more\n", 0, NULL, 0), REG_NOMATCH);
+	assert_int_equal(regexec(&r->message.re,
+				 "CHG-1: fix\n\nRefs: abc-123\n", 0, NULL, 0), REG_NOMATCH);
+
+	r = &cfg->rules[1];
+	assert_string_equal(r->subject.text, "^.{1,50}$");
+	assert_int_equal(r->subject.line, 6);
+	assert_null(r->message.text);
+	assert_int_equal(r->message.line, 0);
+	assert_false(r->linear);
+	assert_int_equal(r->linear_line, 7);
+	assert_int_equal(regexec(&r->subject.re, "short", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->subject.re,
+				 "a subject line that goes on for far more than fifty characters",
+				 0, NULL, 0), REG_NOMATCH);
+	assert_int_equal(regexec(&r->subject.re, "", 0, NULL, 0), REG_NOMATCH);
+	/* Without REG_NEWLINE, the subject's $ is the end of the text only. */
+	assert_int_equal(regexec(&r->subject.re, "one\ntwo", 0, NULL, 0), 0);
+	pg_config_free(cfg);
+
+	/* message with '.': REG_NEWLINE keeps it within a line. */
+	write_file("c.ini", "[branch \"x\"]\nmessage = ^Fixes: .+$\n");
+	cfg = load_ok("c.ini");
+	r = &cfg->rules[0];
+	assert_int_equal(regexec(&r->message.re, "a\nFixes: 1\nb\n", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&r->message.re, "a\nFixes: \nb\n", 0, NULL, 0), REG_NOMATCH);
+	pg_config_free(cfg);
+}
+
+static void test_regex_errors(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	expect_one("[branch \"main\"]\nsubject = (\n", 2,
+		   "subject: not a POSIX extended regular expression: ");
+	expect_one("[branch \"main\"]\npush = *\n\nmessage = ^Refs: [A-Z\n", 4,
+		   "message: not a POSIX extended regular expression: ");
+	expect_one("[branch \"main\"]\nsubject = a{2,1}\n", 2,
+		   "subject: not a POSIX extended regular expression");
+	expect_one("[branch \"main\"]\nsubject = ^(CHG|INC\n", 2,
+		   "subject: not a POSIX extended regular expression");
+	expect_one("[branch \"main\"]\nsubject =\n", 2, "'subject' is empty");
+	expect_one("[branch \"main\"]\nmessage =\n", 2, "'message' is empty");
+	expect_one("[branch \"main\"]\nsubject = ^a\nsubject = ^b\n", 3,
+		   "'subject' is given twice (first at line 2)");
+	/* A bad first one still counts as written. */
+	write_file("c.ini", "[branch \"main\"]\nmessage = (\nmessage = [\n");
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 2);
+	expect_diag(cfg, "c.ini", 2, "message: not a POSIX extended regular expression");
+	expect_diag(cfg, "c.ini", 3, "'message' is given twice (first at line 2)");
+	assert_null(cfg->rules[0].message.text);
+	pg_config_free(cfg);
+	expect_one("[branch \"main\"]\nmessage = ^a$\nmessage = ^b$\n", 3,
+		   "'message' is given twice (first at line 2)");
+	expect_one("[branch \"main\"]\nsubject = ^CHG-\n  CHG-[0-9]+\n", 3,
+		   "'subject' takes a single value");
+	/* Per section: another rule may have its own. */
+	write_file("c.ini", "[branch \"a\"]\nsubject = ^a\n[branch \"b\"]\nsubject = ^b\n");
+	cfg = load_ok("c.ini");
+	assert_string_equal(cfg->rules[1].subject.text, "^b");
+	pg_config_free(cfg);
+}
+
+static void test_linear_values(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\nlinear = sometimes\n", 2,
+		   "linear must be yes or no, not 'sometimes'");
+	expect_one("[branch \"main\"]\nlinear =\n", 2, "linear must be yes or no");
+	expect_one("[branch \"main\"]\nlinear = yes\nlinear = no\n", 3,
+		   "'linear' is given twice (first at line 2)");
+	expect_one("[branch \"main\"]\nlinear = yes\n  no\n", 3, "'linear' takes a single value");
+}
+
+static void test_new_keys_wrong_section(void **state)
+{
+	(void)state;
+	expect_one("[branch \"main\"]\npush = a\nwrite = alice\n", 3,
+		   "'write' does not belong in [branch \"main\"]");
+	expect_one("[branch \"main\"]\ndeny = yes\n", 2, "'deny' does not belong in [branch \"main\"]");
+	expect_one("[branch \"main\"]\nrefs = refs/heads/*\n", 2,
+		   "'refs' does not belong in [branch \"main\"]");
+	expect_one("[tag \"v*\"]\nsubject = ^v\n", 2, "'subject' does not belong in [tag \"v*\"]");
+	expect_one("[tag \"v*\"]\nmessage = ^v\n", 2, "'message' does not belong in [tag \"v*\"]");
+	expect_one("[tag \"v*\"]\nlinear = yes\n", 2, "'linear' does not belong in [tag \"v*\"]");
+	expect_one("[tag \"v*\"]\nwrite = alice\n", 2, "'write' does not belong in [tag \"v*\"]");
+	expect_one("[path \"src/**\"]\nlinear = yes\n", 2,
+		   "'linear' does not belong in [path \"src/**\"]");
+	expect_one("[path \"src/**\"]\nsubject = ^x\n", 2,
+		   "'subject' does not belong in [path \"src/**\"]");
+	expect_one("[path \"src/**\"]\nrequire_signed = yes\n", 2,
+		   "'require_signed' does not belong in [path \"src/**\"]");
+	expect_one("[path \"src/**\"]\npush = alice\n", 2,
+		   "'push' does not belong in [path \"src/**\"]");
+	expect_one("[path \"src/**\"]\ncreate = alice\n", 2,
+		   "'create' does not belong in [path \"src/**\"]");
+	expect_one("[path \"src/**\"]\nrelease = yes\n", 2,
+		   "'release' does not belong in [path \"src/**\"]");
+	expect_one("[core]\nrequire_signed = yes\n", 2, "'require_signed' does not belong in [core]");
+	expect_one("[core]\nwrite = alice\n", 2, "'write' does not belong in [core]");
+	expect_one("[group \"g\"]\nmembers = a\ndeny = yes\n", 3,
+		   "'deny' does not belong in [group \"g\"]");
+	/* The misplaced key's continuation is not reported again. */
+	expect_one("[branch \"main\"]\nwrite = alice,\n  bob\n", 2, "'write' does not belong in");
+}
+
+/* The whole commit policy of the spec's example, in one file. */
+static void test_commit_policy_example(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_signers("allowed_signers");
+	write_file("c.ini",
+		   "[core]\n"							/* 1 */
+		   "identity = env:PUSHGATE_USER\n"				/* 2 */
+		   "signers  = allowed_signers   ; commit and tag signers\n"	/* 3 */
+		   "[group \"security\"]\n"					/* 4 */
+		   "members = carol\n"						/* 5 */
+		   "[branch \"main\"]\n"					/* 6 */
+		   "push           = @security\n"				/* 7 */
+		   "require_signed = yes              ; every new commit\n"	/* 8 */
+		   "subject        = ^(CHG|INC)-[0-9]+: ; first line\n"	/* 9 */
+		   "message        = ^Refs: [A-Z]+-[0-9]+$ ; whole message\n"	/* 10 */
+		   "linear         = yes              ; no merges\n"		/* 11 */
+		   "[tag \"v*\"]\n"						/* 12 */
+		   "require_signed = yes\n"					/* 13 */
+		   "[path \"src/crypto/**\"]\n"					/* 14 */
+		   "refs  = refs/heads/*\n"					/* 15 */
+		   "write = @security\n");					/* 16 */
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->nrules, 3);
+	r = &cfg->rules[0];
+	assert_int_equal(r->require_signed.line, 8);
+	assert_true(r->require_signed.any);
+	assert_string_equal(r->subject.text, "^(CHG|INC)-[0-9]+:");
+	assert_string_equal(r->message.text, "^Refs: [A-Z]+-[0-9]+$");
+	assert_true(r->linear);
+	assert_int_equal(r->linear_line, 11);
+	r = &cfg->rules[1];
+	assert_int_equal(r->require_signed.line, 13);
+	r = &cfg->rules[2];
+	assert_string_equal(r->refs[0], "refs/heads/*");
+	expect_names(&r->write, "@security");
+	pg_config_free(cfg);
+}
+
 /* ---- pg_members_contains, pg_rule_title ---- */
 
 static void test_members_contains(void **state)
@@ -1266,6 +1910,19 @@ int main(void)
 		T(test_several_errors),
 		T(test_members_contains),
 		T(test_rule_title),
+		T(test_path_section_valid),
+		T(test_path_refs_values),
+		T(test_path_bad_pattern),
+		T(test_path_deny_write),
+		T(test_require_signed_values),
+		T(test_require_signed_errors),
+		T(test_signers_file),
+		T(test_signers_relative_to_include),
+		T(test_regex_values),
+		T(test_regex_errors),
+		T(test_linear_values),
+		T(test_new_keys_wrong_section),
+		T(test_commit_policy_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
