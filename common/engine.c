@@ -41,15 +41,7 @@ static char *git_message(const char *what)
 
 static void open_repo(struct pg_engine *e, const char *git_dir)
 {
-	int rc;
-
-	if (git_dir)
-		rc = git_repository_open_ext(&e->repo, git_dir,
-					     GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	else
-		rc = git_repository_open_ext(&e->repo, NULL,
-					     GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-	if (rc < 0) {
+	if (pg_git_open(&e->repo, git_dir) < 0) {
 		e->repo = NULL;
 		e->repo_error = git_message("cannot open the repository");
 	}

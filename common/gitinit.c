@@ -72,6 +72,13 @@ void pg_git_init(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 }
 
+int pg_git_open(git_repository **out, const char *git_dir)
+{
+	if (git_dir)
+		return git_repository_open_ext(out, git_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	return git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+}
+
 void pg_git_shutdown(void)
 {
 	git_libgit2_shutdown();
