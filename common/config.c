@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #define MAX_INCLUDE_DEPTH 8
+/* The release log and its replica land with issue 4; until then refused. */
+#define REPLICA_SUPPORTED 0
 
 const char *const pg_default_identity = "gitea, gitolite, gitlab, http, unix";
 
@@ -30,6 +32,7 @@ enum section_kind {
 	SEC_BRANCH,
 	SEC_TAG,
 	SEC_PATH,
+	SEC_REPLICA,
 	SEC_SKIP		/* unsupported or broken: reported once, keys ignored */
 };
 
@@ -39,6 +42,7 @@ enum section_kind {
 #define IN_BRANCH 4u
 #define IN_TAG    8u
 #define IN_PATH   16u
+#define IN_REPLICA 32u
 #define IN_RULE   (IN_BRANCH | IN_TAG)
 #define IN_ANY_RULE (IN_RULE | IN_PATH)
 
@@ -53,7 +57,11 @@ enum key_type {
 	K_MODE,
 	K_CONTROL,
 	K_HELP,
-	K_SIGNERS,
+	K_FILE,			/* a path, relative to the file that names it */
+	K_STRING,
+	K_PORT,
+	K_LOG_REJECTIONS,
+	K_RELEASE,
 	K_REQUIRE_SIGNED,
 	K_REGEX,
 	K_LINEAR,
@@ -66,7 +74,8 @@ struct key_spec {
 	const char *name;
 	unsigned in;
 	enum key_type type;
-	size_t off;		/* K_RULE_MEMBERS, K_REGEX: offset in struct pg_rule */
+	size_t off;		/* rule keys: offset in struct pg_rule;
+				 * K_FILE, K_STRING: in struct pg_config */
 };
 
 static const struct key_spec keys[] = {
@@ -76,7 +85,7 @@ static const struct key_spec keys[] = {
 	{ "include", IN_CORE, K_INCLUDE, 0 },
 	{ "release_log", IN_CORE, K_NOT_YET, 0 },
 	{ "signing_key", IN_CORE, K_NOT_YET, 0 },
-	{ "signers", IN_CORE, K_SIGNERS, 0 },
+	{ "signers", IN_CORE, K_FILE, offsetof(struct pg_config, signers) },
 	{ "log_signers", IN_CORE, K_NOT_YET, 0 },
 	{ "timezone", IN_CORE, K_NOT_YET, 0 },
 	{ "log_rejections", IN_CORE, K_NOT_YET, 0 },
@@ -98,6 +107,12 @@ static const struct key_spec keys[] = {
 	{ "write", IN_PATH, K_RULE_MEMBERS, offsetof(struct pg_rule, write) },
 	{ "deny", IN_PATH, K_DENY, 0 },
 	{ "release", IN_RULE, K_NOT_YET, 0 },
+	{ "host", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.host) },
+	{ "port", IN_REPLICA, K_PORT, 0 },
+	{ "user", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.user) },
+	{ "key", IN_REPLICA, K_FILE, offsetof(struct pg_config, replica.key) },
+	{ "known_hosts", IN_REPLICA, K_FILE, offsetof(struct pg_config, replica.known_hosts) },
+	{ "path", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.path) },
 	{ "require_pr", IN_BRANCH, K_NOT_YET, 0 },
 	{ "window", IN_BRANCH, K_NOT_YET, 0 },
 	{ "freeze", IN_BRANCH, K_NOT_YET, 0 },
@@ -111,7 +126,7 @@ struct seen {
 };
 
 struct core_seen {
-	struct seen identity, repos_root, atomic, signers;
+	struct seen identity, repos_root, atomic;
 };
 
 struct rule_seen {
@@ -527,6 +542,52 @@ static void do_include(struct file_ctx *fc, const char *value)
 	free(path);
 }
 
+/* A value set once: a file (relative to FC's file) or a plain string. */
+static void set_setting(struct file_ctx *fc, const struct key_spec *k, struct pg_setting *st,
+			const char *value)
+{
+	if (st->line) {
+		if (st->file == fc->file)
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is given twice (first at line %d)", k->name, st->line);
+		else
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'%s' is given twice (first at %s:%d)", k->name, st->file, st->line);
+		return;
+	}
+	st->file = fc->file;
+	st->line = fc->lineno;
+	if (!*value || has_control_char(value)) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is empty", k->name);
+		return;
+	}
+	st->value = k->type == K_FILE ? relative_to(fc->file, value) : pg_xstrdup(value);
+}
+
+static void set_replica_value(struct file_ctx *fc, const struct key_spec *k, const char *value)
+{
+	struct pg_replica_settings *rp = &fc->cfg->replica;
+	char *end;
+	long port;
+
+	if (k->type != K_PORT) {
+		set_setting(fc, k, (struct pg_setting *)((char *)fc->cfg + k->off), value);
+		return;
+	}
+	if (rp->port_line) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "'port' is given twice (first at line %d)",
+			 rp->port_line);
+		return;
+	}
+	rp->port_line = fc->lineno;
+	port = strtol(value, &end, 10);
+	if (!*value || *end || port < 1 || port > 65535)
+		diag_add(fc->cfg, fc->file, fc->lineno, "port must be a number from 1 to 65535, not '%s'",
+			 value);
+	else
+		rp->port = (int)port;
+}
+
 /* ---- the key handler ---- */
 
 static const struct key_spec *find_key(const char *name, unsigned in, int *elsewhere)
@@ -555,6 +616,8 @@ static unsigned section_bit(enum section_kind k)
 		return IN_TAG;
 	case SEC_PATH:
 		return IN_PATH;
+	case SEC_REPLICA:
+		return IN_REPLICA;
 	default:
 		return 0;
 	}
@@ -602,9 +665,11 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 		parse_require_signed(fc, &r->require_signed, value);
 		break;
 	case K_LINEAR:
-	case K_DENY: {
-		int *flag = k->type == K_LINEAR ? &r->linear : &r->deny;
-		int *line = k->type == K_LINEAR ? &r->linear_line : &r->deny_line;
+	case K_DENY:
+	case K_RELEASE: {
+		int *flag = k->type == K_LINEAR ? &r->linear : k->type == K_DENY ? &r->deny : &r->release;
+		int *line = k->type == K_LINEAR ? &r->linear_line :
+			    k->type == K_DENY ? &r->deny_line : &r->release_line;
 
 		if (*line) {
 			diag_add(fc->cfg, fc->file, fc->lineno,
@@ -699,16 +764,20 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 	case K_INCLUDE:
 		do_include(fc, value);
 		break;
-	case K_SIGNERS:
-		if (seen_twice(fc, &fc->core->signers, k->name))
-			break;
-		if (!*value || has_control_char(value)) {
-			diag_add(cfg, fc->file, fc->lineno, "'signers' is empty");
+	case K_FILE:
+	case K_STRING:
+		set_setting(fc, k, (struct pg_setting *)((char *)cfg + k->off), value);
+		break;
+	case K_LOG_REJECTIONS:
+		if (cfg->log_rejections_line) {
+			diag_add(cfg, fc->file, fc->lineno, "'%s' is given twice (first at line %d)",
+				 k->name, cfg->log_rejections_line);
 			break;
 		}
-		cfg->signers = relative_to(fc->file, value);
-		cfg->signers_line = fc->lineno;
-		cfg->signers_file = fc->file;
+		cfg->log_rejections_line = fc->lineno;
+		if (parse_bool(value, &cfg->log_rejections) < 0)
+			diag_add(cfg, fc->file, fc->lineno,
+				 "log_rejections must be yes or no, not '%s'", value);
 		break;
 	default:
 		break;
@@ -760,6 +829,8 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 			 name);
 	} else if (fc->sec == SEC_CORE) {
 		set_core_value(fc, k, value);
+	} else if (fc->sec == SEC_REPLICA) {
+		set_replica_value(fc, k, value);
 	} else if (fc->sec == SEC_GROUP) {
 		parse_members(fc, &fc->cfg->groups[fc->idx].members, k->name, value);
 	} else {
@@ -857,10 +928,19 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 
 	if (!strcmp(word, "core") && !arg) {
 		fc->sec = SEC_CORE;
-	} else if (!strcmp(word, "replica")) {
-		diag_add(cfg, fc->file, fc->lineno,
-			 "section [%s] is not supported yet by this version of pushgate",
-			 word);
+	} else if (!strcmp(word, "replica") && !arg) {
+		if (!REPLICA_SUPPORTED) {
+			diag_add(cfg, fc->file, fc->lineno,
+				 "section [%s] is not supported yet by this version of pushgate",
+				 word);
+		} else if (cfg->replica.file) {
+			diag_add(cfg, fc->file, fc->lineno, "[replica] is given twice (first at %s:%d)",
+				 cfg->replica.file, cfg->replica.line);
+		} else {
+			cfg->replica.file = fc->file;
+			cfg->replica.line = fc->lineno;
+			fc->sec = SEC_REPLICA;
+		}
 	} else if (!strcmp(word, "group") && arg) {
 		size_t i;
 
@@ -892,7 +972,7 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 	} else if ((!strcmp(word, "branch") || !strcmp(word, "tag") ||
 		    !strcmp(word, "path")) && arg) {
 		add_rule(fc, word, arg);
-	} else if (!strcmp(word, "core") || !strcmp(word, "group") ||
+	} else if (!strcmp(word, "core") || !strcmp(word, "group") || !strcmp(word, "replica") ||
 		   !strcmp(word, "branch") || !strcmp(word, "tag") || !strcmp(word, "path")) {
 		diag_add(cfg, fc->file, fc->lineno, "section [%s] %s", word,
 			 arg ? "takes no argument" : "needs an argument in double quotes");
@@ -1049,7 +1129,7 @@ static void check_rules(struct pg_config *cfg)
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct pg_rule *r = &cfg->rules[i];
 
-		if (r->require_signed.set && !cfg->signers)
+		if (r->require_signed.set && !cfg->signers.value)
 			diag_add(cfg, r->file, r->require_signed.line,
 				 "require_signed needs [core] signers, the allowed_signers file");
 		if (r->deny && r->write.set)
@@ -1061,9 +1141,9 @@ static void check_rules(struct pg_config *cfg)
 /* A bad signers file is a bad policy: its problems are the config's. */
 static void load_signers(struct pg_config *cfg)
 {
-	if (!cfg->signers)
+	if (!cfg->signers.value)
 		return;
-	pg_signers_load(&cfg->allowed, cfg->signers);
+	pg_signers_load(&cfg->allowed, cfg->signers.value);
 	for (size_t i = 0; i < cfg->allowed->nproblems; i++) {
 		const struct pg_signers_problem *p = &cfg->allowed->problems[i];
 
@@ -1093,6 +1173,8 @@ int pg_config_load(struct pg_config **out, const char *path)
 	struct pg_config *cfg = pg_xcalloc(1, sizeof(*cfg));
 
 	cfg->atomic = 1;
+	cfg->log_rejections = 1;
+	cfg->replica.port = 22;
 	cfg->path = keep_file_name(cfg, path);
 	read_file(cfg, path, NULL, 0);
 	check_groups(cfg);
@@ -1157,7 +1239,15 @@ void pg_config_free(struct pg_config *cfg)
 		pg_source_clear(&cfg->sources[i]);
 	free(cfg->sources);
 	free(cfg->repos_root);
-	free(cfg->signers);
+	free(cfg->signers.value);
+	free(cfg->release_log.value);
+	free(cfg->signing_key.value);
+	free(cfg->log_signers.value);
+	free(cfg->replica.host.value);
+	free(cfg->replica.user.value);
+	free(cfg->replica.key.value);
+	free(cfg->replica.known_hosts.value);
+	free(cfg->replica.path.value);
 	for (size_t i = 0; i < cfg->ngroups; i++) {
 		free(cfg->groups[i].name);
 		members_clear(&cfg->groups[i].members);

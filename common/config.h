@@ -30,6 +30,22 @@ struct pg_members {
 
 enum pg_rule_kind { PG_RULE_BRANCH, PG_RULE_TAG, PG_RULE_PATH };
 
+/* A [core] or [replica] value, with where it was written. */
+struct pg_setting {
+	char *value;		/* NULL: not set */
+	const char *file;
+	int line;
+};
+
+/* [replica]: every log line is also appended to a file over SFTP. */
+struct pg_replica_settings {
+	const char *file;	/* NULL: no [replica] section */
+	int line;
+	struct pg_setting host, user, key, known_hosts, path;
+	int port;		/* default 22 */
+	int port_line;
+};
+
 /* A regular expression as written, and compiled. */
 struct pg_regex {
 	char *text;		/* NULL: not set */
@@ -61,6 +77,8 @@ struct pg_rule {
 	struct pg_signed require_signed;	/* branch: commits; tag: the tag */
 	struct pg_regex subject;	/* branch: every new commit's first line */
 	struct pg_regex message;	/* branch: its whole message */
+	int release;			/* branch, tag: accepted updates are logged */
+	int release_line;
 	int linear;			/* branch: no merge among new commits */
 	int linear_line;
 	char **refs;			/* path: full ref name globs; none: all */
@@ -92,10 +110,14 @@ struct pg_config {
 	struct pg_source *sources;	/* [core] identity, in order */
 	size_t nsources;
 	char *repos_root;
-	char *signers;			/* allowed_signers file, or NULL */
-	const char *signers_file;	/* where [core] signers was written */
-	int signers_line;
+	struct pg_setting signers;	/* allowed_signers for commits and tags */
 	struct pg_signers *allowed;	/* that file, read; NULL without one */
+	struct pg_setting release_log;	/* the signed, hash-chained log */
+	struct pg_setting signing_key;	/* its Ed25519 key, OpenSSH format */
+	struct pg_setting log_signers;	/* the key's allowed_signers line */
+	int log_rejections;		/* default yes */
+	int log_rejections_line;
+	struct pg_replica_settings replica;
 	int atomic;
 	struct pg_group *groups;
 	size_t ngroups;

@@ -1375,9 +1375,9 @@ static void test_require_signed_values(void **state)
 		   "  @grp\n"					/* 17 */
 		   "[branch \"plain\"]\n");			/* 18 */
 	cfg = load_ok("c.ini");
-	assert_string_equal(cfg->signers, path_of("allowed_signers"));
-	assert_string_equal(cfg->signers_file, path_of("c.ini"));
-	assert_int_equal(cfg->signers_line, 2);
+	assert_string_equal(cfg->signers.value, path_of("allowed_signers"));
+	assert_string_equal(cfg->signers.file, path_of("c.ini"));
+	assert_int_equal(cfg->signers.line, 2);
 	assert_non_null(cfg->allowed);
 	assert_int_equal(cfg->allowed->nentries, 2);
 	assert_int_equal(cfg->allowed->nproblems, 0);
@@ -1510,7 +1510,7 @@ static void test_signers_file(void **state)
 	cfg = load_bad("c.ini");
 	expect_ndiags(cfg, 1);
 	expect_diag(cfg, "missing_signers", 0, "cannot open");
-	assert_string_equal(cfg->signers, path_of("missing_signers"));
+	assert_string_equal(cfg->signers.value, path_of("missing_signers"));
 	assert_non_null(cfg->allowed);
 	assert_int_equal(cfg->allowed->nentries, 0);
 	pg_config_free(cfg);
@@ -1563,7 +1563,7 @@ static void test_signers_file(void **state)
 		pg_buf_free(&text);
 	}
 	cfg = load_ok("c.ini");
-	assert_string_equal(cfg->signers, path_of("allowed_signers"));
+	assert_string_equal(cfg->signers.value, path_of("allowed_signers"));
 	assert_int_equal(cfg->allowed->nentries, 1);
 	pg_config_free(cfg);
 
@@ -1594,9 +1594,9 @@ static void test_signers_relative_to_include(void **state)
 	make_dir("etc/keys");
 	write_file("etc/keys/allowed", "this is not an allowed signers line\n");
 	cfg = load_ok("etc/top.ini");
-	assert_string_equal(cfg->signers, path_of("etc/sub/keys/allowed"));
-	assert_string_equal(cfg->signers_file, path_of("etc/sub/core.ini"));
-	assert_int_equal(cfg->signers_line, 3);
+	assert_string_equal(cfg->signers.value, path_of("etc/sub/keys/allowed"));
+	assert_string_equal(cfg->signers.file, path_of("etc/sub/core.ini"));
+	assert_int_equal(cfg->signers.line, 3);
 	assert_int_equal(cfg->allowed->nentries, 2);
 	pg_config_free(cfg);
 
