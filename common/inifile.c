@@ -1,18 +1,16 @@
 #include "inifile.h"
 #include "buf.h"
 #include "error.h"
+#include "readfile.h"
 
 #include <ini.h>
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_FILE (1 << 20)	/* a policy file is small; a huge one is a mistake */
 
@@ -211,80 +209,32 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1;
 }
 
-/* A file anyone but its owner may change is not a policy. */
-static int check_permissions(struct reading *r, const char *file, const struct stat *st)
+/* Report each line of WHY (reasons from readfile.c) as a problem of the file. */
+static void file_problems(struct reading *r, const struct pg_buf *why)
 {
-	char *dir, *slash;
-	struct stat dst;
-	int bad = 0;
+	const char *p = pg_buf_cstr(why);
 
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		problem(r, 0, "writable by others than its owner (mode %04o); refusing it: chmod go-w %s",
-			(unsigned)(st->st_mode & 07777), file);
-		bad = 1;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		problem(r, 0, "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
 	}
-	/* Whoever can replace the file can rewrite it. */
-	dir = pg_xstrdup(file);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if (stat(dir, &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX)) {
-		problem(r, 0, "its directory %s is writable by anyone; refusing it", dir);
-		bad = 1;
-	}
-	free(dir);
-	return bad ? -1 : 0;
 }
 
 static int load_bytes(struct reading *r, const char *file, char **out, size_t *len)
 {
+	struct pg_buf why = PG_BUF_INIT;
 	struct stat st;
-	ssize_t n = 0;
-	size_t got = 0;
-	char *buf;
-	int fd;
 
-	*out = NULL;
-	*len = 0;
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		problem(r, 0, "cannot open: %s", strerror(errno));
+	if (pg_file_read(file, MAX_FILE, out, len, &st) < 0) {
+		problem(r, 0, "%s", pg_error_last());
 		return -1;
 	}
-	/* Checked on the descriptor we read, not on the name: no race. */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(r, 0, "not a regular file");
-		close(fd);
-		return -1;
-	}
-	check_permissions(r, file, &st);	/* reported; reading goes on */
-	if (st.st_size > MAX_FILE) {
-		problem(r, 0, "larger than %d bytes", MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	buf = pg_xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		problem(r, 0, "cannot read: %s", n < 0 ? strerror(errno) : "short read");
-		free(buf);
-		return -1;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
+	/* Reported, and reading goes on so that check shows every problem. */
+	pg_file_owner_only(file, &st, S_IWGRP | S_IWOTH, &why);
+	file_problems(r, &why);
+	pg_buf_free(&why);
 	return 0;
 }
 

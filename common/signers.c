@@ -1,10 +1,9 @@
 #include "signers.h"
 #include "error.h"
 #include "escape.h"
+#include "readfile.h"
 #include "wire.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_FILE (1024 * 1024)	/* a line per key: thousands of people fit */
 #define ED25519 "ssh-ed25519"
@@ -618,78 +616,32 @@ int pg_signers_parse(struct pg_signers **out, const char *name,
 }
 
 /* The configuration's rule (config.c): only the owner may change the file. */
-static int permissions_ok(struct pg_signers *s, const struct stat *st)
-{
-	char *dir, *slash;
-	struct stat dst;
-	int ok = 1;
-
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		problem(s, 0, 0, "writable by others than its owner (mode %04o); "
-			"refusing it: chmod go-w %s",
-			(unsigned)(st->st_mode & 07777), s->path);
-		ok = 0;
-	}
-	/* Whoever can replace the file can add a key. */
-	dir = pg_xstrdup(s->path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if (stat(dir, &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX)) {
-		problem(s, 0, 0, "its directory %s is writable by anyone; refusing it", dir);
-		ok = 0;
-	}
-	free(dir);
-	return ok;
-}
-
 int pg_signers_load(struct pg_signers **out, const char *path)
 {
 	struct pg_signers *s = signers_new(path);
+	struct pg_buf why = PG_BUF_INIT;
 	struct stat st;
+	const char *p;
 	char *buf;
-	size_t got = 0;
-	ssize_t n = 0;
-	int fd, ok;
+	size_t len;
+	int ok;
 
 	*out = s;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		problem(s, 0, 0, "cannot open: %s", strerror(errno));
+	if (pg_file_read(path, MAX_FILE, &buf, &len, &st) < 0) {
+		problem(s, 0, 0, "%s", pg_error_last());
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(s, 0, 0, "not a regular file");
-		close(fd);
-		return -1;
+	/* Whoever else can write it, or replace it, can add a key. */
+	ok = pg_file_owner_only(path, &st, S_IWGRP | S_IWOTH, &why) == 0;
+	for (p = pg_buf_cstr(&why); *p; ) {
+		size_t n = strcspn(p, "\n");
+
+		problem(s, 0, 0, "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
 	}
-	ok = permissions_ok(s, &st);
-	if (st.st_size > MAX_FILE) {
-		problem(s, 0, 0, "larger than %d bytes", MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	buf = pg_xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		problem(s, 0, 0, "cannot read: %s", n < 0 ? strerror(errno) : "short read");
-		free(buf);
-		return -1;
-	}
+	pg_buf_free(&why);
 	/* A refused file is still read, so that `pushgate check` shows all. */
-	parse_text(s, buf, got);
+	parse_text(s, buf, len);
 	free(buf);
 	if (!ok) {
 		for (size_t i = 0; i < s->nentries; i++)

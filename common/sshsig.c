@@ -1,15 +1,13 @@
 #include "sshsig.h"
 #include "error.h"
 #include "escape.h"
+#include "readfile.h"
 #include "wire.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -509,56 +507,28 @@ int pg_sshkey_load_private_mem(struct pg_sshkey *out, const char *text, size_t l
 
 int pg_sshkey_load_private(struct pg_sshkey *out, const char *path)
 {
+	struct pg_buf why = PG_BUF_INIT;
 	struct stat st;
-	char *text = NULL;
-	size_t got = 0, size;
-	ssize_t n = 0;
-	int fd, rc;
+	char *text;
+	size_t len;
+	int rc;
 
 	pg_sshkey_clear(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		pg_error_set("%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pg_error_set("%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
+	/* Read once into a buffer sized once: nothing is left behind to wipe. */
+	if (pg_file_read(path, MAX_KEY_FILE, &text, &len, &st) < 0)
+		return fail_prefixed(path);
 	/* Whoever else can read it can sign releases; ssh draws the same line. */
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		pg_error_set("%s: readable or writable by others than its owner "
-			     "(mode %04o); refusing it: chmod 600 %s",
-			     path, (unsigned)(st.st_mode & 07777), path);
-		close(fd);
-		return -1;
-	}
-	if (st.st_size > MAX_KEY_FILE) {
-		pg_error_set("%s: larger than %d bytes; not an Ed25519 key", path, MAX_KEY_FILE);
-		close(fd);
-		return -1;
-	}
-	size = (size_t)st.st_size;
-	/* Sized once, never grown: realloc would leave key bytes behind. */
-	text = pg_xmalloc(size + 1);
-	while (got < size) {
-		n = read(fd, text + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != size) {
-		pg_error_set("%s: cannot read: %s", path, n < 0 ? strerror(errno) : "short read");
-		OPENSSL_cleanse(text, size + 1);
+	if (pg_file_owner_only(path, &st, S_IRWXG | S_IRWXO, &why) < 0) {
+		why.ptr[strcspn(why.ptr, "\n")] = '\0';
+		pg_error_set("%s: %s", path, why.ptr);
+		pg_buf_free(&why);
+		OPENSSL_cleanse(text, len + 1);
 		free(text);
 		return -1;
 	}
-	rc = parse_private(out, text, got, path);
-	OPENSSL_cleanse(text, size + 1);
+	pg_buf_free(&why);
+	rc = parse_private(out, text, len, path);
+	OPENSSL_cleanse(text, len + 1);
 	free(text);
 	if (rc < 0)
 		return fail_prefixed(path);
