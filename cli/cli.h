@@ -9,5 +9,6 @@
 
 int pg_cmd_check(int argc, char **argv);
 int pg_cmd_explain(int argc, char **argv);
+int pg_cmd_log(int argc, char **argv);
 
 #endif

@@ -10,6 +10,8 @@
 static const char usage[] =
 	"usage: pushgate check [-c FILE]\n"
 	"       pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"       pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n"
+	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
 	"       pushgate version\n";
 
 int main(int argc, char **argv)
@@ -22,6 +24,8 @@ int main(int argc, char **argv)
 		return pg_cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "explain"))
 		return pg_cmd_explain(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "log"))
+		return pg_cmd_log(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		int major, minor, rev;
 

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "glob.h"
 #include "inifile.h"
+#include "sshsig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,6 @@
 #include <unistd.h>
 
 #define MAX_INCLUDE_DEPTH 8
-/* The release log and its replica land with issue 4; until then refused. */
-#define REPLICA_SUPPORTED 0
 
 const char *const pg_default_identity = "gitea, gitolite, gitlab, http, unix";
 
@@ -83,12 +82,12 @@ static const struct key_spec keys[] = {
 	{ "repos_root", IN_CORE, K_REPOS_ROOT, 0 },
 	{ "atomic", IN_CORE, K_ATOMIC, 0 },
 	{ "include", IN_CORE, K_INCLUDE, 0 },
-	{ "release_log", IN_CORE, K_NOT_YET, 0 },
-	{ "signing_key", IN_CORE, K_NOT_YET, 0 },
+	{ "release_log", IN_CORE, K_FILE, offsetof(struct pg_config, release_log) },
+	{ "signing_key", IN_CORE, K_FILE, offsetof(struct pg_config, signing_key) },
 	{ "signers", IN_CORE, K_FILE, offsetof(struct pg_config, signers) },
-	{ "log_signers", IN_CORE, K_NOT_YET, 0 },
+	{ "log_signers", IN_CORE, K_FILE, offsetof(struct pg_config, log_signers) },
 	{ "timezone", IN_CORE, K_NOT_YET, 0 },
-	{ "log_rejections", IN_CORE, K_NOT_YET, 0 },
+	{ "log_rejections", IN_CORE, K_LOG_REJECTIONS, 0 },
 	{ "members", IN_GROUP, K_GROUP_MEMBERS, 0 },
 	{ "repos", IN_ANY_RULE, K_REPOS, 0 },
 	{ "push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, push) },
@@ -106,7 +105,7 @@ static const struct key_spec keys[] = {
 	{ "refs", IN_PATH, K_REFS, 0 },
 	{ "write", IN_PATH, K_RULE_MEMBERS, offsetof(struct pg_rule, write) },
 	{ "deny", IN_PATH, K_DENY, 0 },
-	{ "release", IN_RULE, K_NOT_YET, 0 },
+	{ "release", IN_RULE, K_RELEASE, 0 },
 	{ "host", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.host) },
 	{ "port", IN_REPLICA, K_PORT, 0 },
 	{ "user", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.user) },
@@ -929,11 +928,7 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 	if (!strcmp(word, "core") && !arg) {
 		fc->sec = SEC_CORE;
 	} else if (!strcmp(word, "replica") && !arg) {
-		if (!REPLICA_SUPPORTED) {
-			diag_add(cfg, fc->file, fc->lineno,
-				 "section [%s] is not supported yet by this version of pushgate",
-				 word);
-		} else if (cfg->replica.file) {
+		if (cfg->replica.file) {
 			diag_add(cfg, fc->file, fc->lineno, "[replica] is given twice (first at %s:%d)",
 				 cfg->replica.file, cfg->replica.line);
 		} else {
@@ -1123,6 +1118,32 @@ static void check_groups(struct pg_config *cfg)
 	free(state);
 }
 
+/* The release log's settings, and its key, which must be sound now. */
+static void check_log(struct pg_config *cfg)
+{
+	const struct pg_replica_settings *rs = &cfg->replica;
+	const struct pg_setting *need[] = { &rs->host, &rs->user, &rs->key, &rs->known_hosts, &rs->path };
+	static const char *const names[] = { "host", "user", "key", "known_hosts", "path" };
+	struct pg_sshkey key;
+
+	if (cfg->release_log.value && !cfg->signing_key.value)
+		diag_add(cfg, cfg->release_log.file, cfg->release_log.line,
+			 "release_log needs [core] signing_key, the log's Ed25519 key");
+	if (cfg->signing_key.value) {
+		if (pg_sshkey_load_private(&key, cfg->signing_key.value) < 0)
+			diag_add(cfg, cfg->signing_key.file, cfg->signing_key.line, "%s",
+				 pg_error_last());
+		pg_sshkey_clear(&key);
+	}
+	if (!rs->file)
+		return;
+	if (!cfg->release_log.value)
+		diag_add(cfg, rs->file, rs->line, "[replica] needs [core] release_log");
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!need[i]->line)
+			diag_add(cfg, rs->file, rs->line, "[replica] needs '%s'", names[i]);
+}
+
 /* Keys that only make sense together. */
 static void check_rules(struct pg_config *cfg)
 {
@@ -1135,7 +1156,11 @@ static void check_rules(struct pg_config *cfg)
 		if (r->deny && r->write.set)
 			diag_add(cfg, r->file, r->deny_line,
 				 "deny = yes and write exclude each other: nobody may write");
+		if (r->release && !cfg->release_log.value)
+			diag_add(cfg, r->file, r->release_line,
+				 "release = yes needs [core] release_log");
 	}
+	check_log(cfg);
 }
 
 /* A bad signers file is a bad policy: its problems are the config's. */

@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "audit.h"
 #include "classify.h"
 #include "commits.h"
 #include "error.h"
@@ -6,6 +7,7 @@
 #include "identity.h"
 #include "report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +29,10 @@ struct pg_engine {
 	char *repo_name;
 	char *git_dir;		/* NULL: from the environment */
 	struct pg_commits_memo *memo;	/* commits proved clean in this push */
+	char **options;			/* push options (pre- and post-receive) */
+	size_t noptions;
+	int log_checked, log_ready;	/* can the release log take entries? */
+	char *log_error;
 	int repo_tried;
 };
 
@@ -156,10 +162,31 @@ static git_repository *engine_repo(struct pg_engine *e)
 	return e->repo;
 }
 
+/* git passes push options to pre-receive and post-receive only. */
+static void read_push_options(struct pg_engine *e)
+{
+	const char *count = getenv("GIT_PUSH_OPTION_COUNT");
+	long n = count ? strtol(count, NULL, 10) : 0;
+
+	if (n <= 0 || n > 1000)
+		return;
+	e->options = pg_xcalloc((size_t)n, sizeof(*e->options));
+	for (long i = 0; i < n; i++) {
+		char name[64];
+		const char *val;
+
+		snprintf(name, sizeof(name), "GIT_PUSH_OPTION_%ld", i);
+		val = getenv(name);
+		e->options[e->noptions++] = pg_xstrdup(val ? val : "");
+	}
+}
+
 void pg_engine_open(struct pg_engine **out, const struct pg_engine_opts *opts)
 {
 	struct pg_engine *e = pg_xcalloc(1, sizeof(*e));
 	const char *env = getenv("PUSHGATE_CONFIG");
+
+	read_push_options(e);
 
 	e->git_dir = opts->git_dir ? pg_xstrdup(opts->git_dir) : NULL;
 	/* The repository's git config is only read when nothing earlier names one. */
@@ -186,6 +213,10 @@ void pg_engine_free(struct pg_engine *e)
 	}
 	free(e->git_dir);
 	pg_commits_memo_free(e->memo);
+	for (size_t i = 0; i < e->noptions; i++)
+		free(e->options[i]);
+	free(e->options);
+	free(e->log_error);
 	free(e->repo_error);
 	free(e->config_path);
 	free(e->config_tried);
@@ -309,23 +340,100 @@ void pg_engine_decide(struct pg_engine *e, const struct pg_update *u, struct pg_
 	decide(e, u, v, PG_SCOPE_ALL, 0);
 }
 
+static struct pg_audit_push audit_push(const struct pg_engine *e)
+{
+	struct pg_audit_push p = {
+		e->repo_name, e->user, e->via, (const char *const *)e->options, e->noptions
+	};
+
+	return p;
+}
+
+/*
+ * An update post-receive will have to log needs a log that can take it,
+ * known before the ref moves: else refuse it now.
+ */
+static void check_log_ready(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v)
+{
+	struct pg_finding *f;
+
+	if (v->rejected || !pg_audit_release_rule(e->cfg, u->ref, e->repo_name))
+		return;
+	if (!e->log_checked) {
+		e->log_checked = 1;
+		e->log_ready = pg_audit_ready(e->cfg) == 0;
+		if (!e->log_ready)
+			e->log_error = pg_xstrdup(pg_error_last());
+	}
+	if (e->log_ready)
+		return;
+	f = pg_verdict_add(v, NULL, 0, "the release log cannot be written; failing closed");
+	pg_finding_addf(f, "%s", e->log_error);
+	pg_finding_addf(f, "this update must be logged (release = yes); an admin must fix the log");
+}
+
 size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 		       enum pg_scope scope, struct pg_buf *out)
 {
+	struct pg_verdict *v = pg_xcalloc(n, sizeof(*v));
+	struct pg_buf status = PG_BUF_INIT;
 	size_t rejected = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct pg_verdict v;
-
-		memset(&v, 0, sizeof(v));
 		/* A broken configuration is explained once, not once per ref. */
-		decide(e, &u[i], &v, scope, i > 0);
-		pg_report_verdict(out, u[i].ref, &v);
-		if (v.rejected)
-			rejected++;
-		pg_verdict_clear(&v);
+		decide(e, &u[i], &v[i], scope, i > 0);
+		if (e->config_ok && scope != PG_SCOPE_COMMITS)
+			check_log_ready(e, &u[i], &v[i]);
 	}
+	if (e->config_ok) {
+		struct pg_audit_push p = audit_push(e);
+
+		/* Not logged, not accepted: a warning must leave its trace. */
+		if (pg_audit_decisions(e->cfg, &p, u, v, n, &status) < 0) {
+			for (size_t i = 0; i < n; i++) {
+				struct pg_finding *f;
+
+				if (v[i].rejected || !v[i].nfindings)
+					continue;
+				f = pg_verdict_add(&v[i], NULL, 0,
+						   "the release log cannot be written; failing closed");
+				pg_finding_addf(f, "%s", pg_error_last());
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		pg_report_verdict(out, u[i].ref, &v[i]);
+		if (v[i].rejected)
+			rejected++;
+		pg_verdict_clear(&v[i]);
+	}
+	if (status.len) {
+		pg_report_line(out, status.ptr);
+	}
+	pg_buf_free(&status);
+	free(v);
 	return rejected;
+}
+
+void pg_engine_record(struct pg_engine *e, const struct pg_update *u, size_t n,
+		      struct pg_buf *out)
+{
+	struct pg_buf status = PG_BUF_INIT, line = PG_BUF_INIT;
+	struct pg_audit_push p;
+
+	if (!e->config_ok) {
+		pg_report_line(out, "release log: the configuration is invalid; nothing was logged");
+		return;
+	}
+	p = audit_push(e);
+	if (pg_audit_updates(e->cfg, &p, u, n, &status) < 0) {
+		pg_buf_printf(&line, "release log: NOT LOGGED: %s", pg_error_last());
+		pg_report_line(out, line.ptr);
+	}
+	if (status.len)
+		pg_report_line(out, status.ptr);
+	pg_buf_free(&line);
+	pg_buf_free(&status);
 }
 
 git_repository *pg_engine_repo(struct pg_engine *e)

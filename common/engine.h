@@ -70,6 +70,13 @@ enum pg_scope {
 size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 		       enum pg_scope scope, struct pg_buf *out);
 
+/*
+ * post-receive: log the updates that happened (U, N: the refs that moved)
+ * and a release rule covers; problems go to OUT for the pusher.
+ */
+void pg_engine_record(struct pg_engine *e, const struct pg_update *u, size_t n,
+		      struct pg_buf *out);
+
 /* For explain: what the engine found. NULL where it found nothing. */
 git_repository *pg_engine_repo(struct pg_engine *e);	/* opens it if needed */
 const struct pg_config *pg_engine_config(const struct pg_engine *e);

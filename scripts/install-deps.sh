@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config git
       libgit2-dev libinih-dev libssh2-1-dev libssl-dev libcmocka-dev
-      openssh-client)
+      openssh-client openssh-server)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

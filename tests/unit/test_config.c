@@ -680,15 +680,13 @@ static void test_not_supported_yet(void **state)
 	struct pg_config *cfg;
 
 	(void)state;
-	expect_one("[branch \"main\"]\npush = a\nrelease = yes\n", 3,
-		   "'release' is not supported yet");
+	expect_one("[branch \"main\"]\npush = a\nrequire_pr = yes\n", 3,
+		   "'require_pr' is not supported yet");
 	expect_one("[tag \"v*\"]\nbreak_glass = @oncall\n", 2, "'break_glass' does not belong in");
 	expect_one("[branch \"main\"]\nwindow = Mon-Fri 08:00-16:00\n", 2,
 		   "'window' is not supported yet");
-	expect_one("[core]\nrelease_log = /var/lib/pushgate/release.log\n", 2,
-		   "'release_log' is not supported yet");
-	expect_one("[replica]\nhost = logs.example.com\nport = 22\n", 1,
-		   "section [replica] is not supported yet");
+	expect_one("[core]\ntimezone = Europe/Helsinki\n", 2,
+		   "'timezone' is not supported yet");
 	/* A key of a later version in the wrong section is still misplaced. */
 	expect_one("[tag \"v*\"]\nwindow = Sat 10:00-12:00\n", 2, "'window' does not belong in");
 
