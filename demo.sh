@@ -34,10 +34,17 @@ say "A bare repository with pushgate's hooks: $demo/app.git"
 git init -q --bare app.git
 "$top/install.sh" --prefix "$prefix" --repo app.git
 
+# The release log's signing key, and the line that lets anyone verify it.
+ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$demo/release_ed25519"
+echo "pushgate $(cut -d' ' -f1,2 "$demo/release_ed25519.pub")" >"$demo/log_signers"
+
 export PUSHGATE_CONFIG=$demo/pushgate.ini
 cat >"$PUSHGATE_CONFIG" <<'INI'
 [core]
-identity = env:PUSHGATE_USER   ; a forced command or the server exports it
+identity    = env:PUSHGATE_USER   ; a forced command or the server exports it
+release_log = release.log         ; signed, hash-chained: every release, every refusal
+signing_key = release_ed25519
+log_signers = log_signers
 
 [group "maintainers"]
 members = alice, @release
@@ -47,11 +54,16 @@ members = carol
 
 [branch "main"]
 push    = @maintainers
+subject = ^CHG-[0-9]+:
 control = ISO27001:8.32
 help    = Changes to main go through a pull request.
 
+[path "secrets/**"]
+deny    = yes
+
 [tag "v*"]
 create  = @release
+release = yes
 control = ISO27001:8.32
 INI
 chmod 0644 "$PUSHGATE_CONFIG"
@@ -65,22 +77,29 @@ cd work
 git remote add origin ../app.git
 echo "hello" >README
 git add README
-git commit -q -m "first commit"
+git commit -q -m "CHG-1: first commit"
 
 say "alice (a maintainer) pushes main: accepted"
 PUSHGATE_USER=alice git push origin main
 
 echo "change" >>README
-git commit -q -am "second commit"
+git commit -q -am "CHG-2: second commit"
 say "bob (not a maintainer) pushes main: refused"
 PUSHGATE_USER=bob git push origin main || echo "(git push exited $?)"
 
 say "alice pushes the same commit: accepted"
 PUSHGATE_USER=alice git push origin main
 
-git commit -q --amend -m "second commit, rewritten"
+git commit -q --amend -m "CHG-2: second commit, rewritten"
 say "alice force-pushes a rewritten main: refused"
 PUSHGATE_USER=alice git push -f origin main || echo "(git push exited $?)"
+
+git reset -q --hard origin/main
+mkdir -p secrets && echo "hunter2" > secrets/db.txt && git add secrets
+git commit -q -m "CHG-3: add the database password"
+say "alice commits a file under secrets/: refused, whoever pushes"
+PUSHGATE_USER=alice git push origin main || echo "(git push exited $?)"
+git reset -q --hard origin/main
 
 git tag -a v1.0 -m "release 1.0"
 say "carol (release) tags v1.0: accepted"
@@ -92,5 +111,18 @@ PUSHGATE_USER=carol git push -f origin v1.0 || echo "(git push exited $?)"
 say "pushgate explain: the same decision without pushing"
 "$prefix/bin/pushgate" explain --git-dir ../app.git --user bob refs/heads/main main~1 main ||
 	echo "(explain exited $?: reject)"
+
+say "The release log: every release and every refusal, signed and chained"
+"$prefix/bin/pushgate" log show
+say "pushgate log verify: sequence, hash chain and every signature"
+"$prefix/bin/pushgate" log verify
+say "The same check for one entry with stock OpenSSH (ssh-keygen -Y verify)"
+line=$(tail -n 1 "$demo/release.log")
+printf '%s' "$line" | sed 's/,"sig":"[^"]*"}$/}/' >"$demo/entry.msg"
+{ echo '-----BEGIN SSH SIGNATURE-----'
+  printf '%s' "$line" | sed 's/.*,"sig":"\([^"]*\)"}$/\1/' | fold -w 70; echo
+  echo '-----END SSH SIGNATURE-----'; } >"$demo/entry.sig"
+ssh-keygen -Y verify -f "$demo/log_signers" -I pushgate -n pushgate-release-log \
+	-s "$demo/entry.sig" <"$demo/entry.msg"
 
 say "Done. The demo repository stays in $demo"
