@@ -88,6 +88,23 @@ check "pushgate log verify: intact" test $? -eq 0
 expect_contains "it counts the entries and gives the head" "$out" "$n entries"
 expect_contains "the head hash" "$out" "$prev"
 
+# 20 concurrent pushes, each creating a release tag: 20 entries, one chain.
+before=$(wc -l <"$log")
+for i in $(seq 1 20); do
+	git -C "$w" tag "v2.$i" HEAD
+done
+pids=""
+for i in $(seq 1 20); do
+	PUSHGATE_USER=carol git -C "$w" push -q origin "v2.$i" >"$T/push$i.out" 2>&1 &
+	pids="$pids $!"
+done
+failed=0
+for p in $pids; do wait "$p" || failed=$((failed + 1)); done
+check "20 concurrent release pushes all succeed" test "$failed" -eq 0
+check "and add 20 entries" test "$(wc -l <"$log")" -eq $((before + 20))
+"$PUSHGATE_BUILD/pushgate" log verify >"$out" 2>&1
+check "the chain is intact after them" test $? -eq 0
+
 # A log that cannot be written: the release is refused before the ref moves.
 chmod 0500 "$T/log"
 chmod 0400 "$log"
