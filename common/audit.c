@@ -106,19 +106,54 @@ static int append(const struct pg_config *cfg, const struct pg_log_entry *entrie
 	return rc;
 }
 
+/* The entries of one append, and the rule names they point to. */
+struct batch {
+	struct pg_log_entry *entries;
+	char **names;
+	size_t n;
+};
+
+static void batch_init(struct batch *b, size_t cap)
+{
+	b->entries = pg_xcalloc(cap, sizeof(*b->entries));
+	b->names = pg_xcalloc(cap, sizeof(*b->names));
+	b->n = 0;
+}
+
+static struct pg_log_entry *batch_add(struct batch *b, const struct pg_audit_push *p,
+				      const struct pg_update *u, const char *event,
+				      const struct pg_rule *rule)
+{
+	struct pg_log_entry *e = &b->entries[b->n];
+
+	fill(e, p, u, event);
+	b->names[b->n] = rule_name(rule);
+	e->rule = b->names[b->n];
+	b->n++;
+	return e;
+}
+
+/* Append the batch (nothing when empty) and free it. */
+static int batch_flush(struct batch *b, const struct pg_config *cfg, struct pg_buf *status)
+{
+	int rc = append(cfg, b->entries, b->n, status);
+
+	for (size_t i = 0; i < b->n; i++)
+		free(b->names[i]);
+	free(b->names);
+	free(b->entries);
+	return rc;
+}
+
 int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *p,
 		       const struct pg_update *u, const struct pg_verdict *v, size_t n,
 		       struct pg_buf *status)
 {
-	struct pg_log_entry *entries;
-	char **names;
-	size_t k = 0;
-	int rc;
+	struct batch b;
 
 	if (!cfg->release_log.value)
 		return 0;
-	entries = pg_xcalloc(n, sizeof(*entries));
-	names = pg_xcalloc(n, sizeof(*names));
+	batch_init(&b, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pg_finding *f = NULL;
 
@@ -130,46 +165,25 @@ int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *
 			f = &v[i].findings[0];
 		if (!f || (v[i].rejected && !cfg->log_rejections))
 			continue;
-		fill(&entries[k], p, &u[i], v[i].rejected ? "rejected" : "warning");
-		names[k] = rule_name(f->rule);
-		entries[k].rule = names[k];
-		entries[k].reason = f->reason;
-		k++;
+		batch_add(&b, p, &u[i], v[i].rejected ? "rejected" : "warning", f->rule)->reason =
+			f->reason;
 	}
-	rc = append(cfg, entries, k, status);
-	for (size_t i = 0; i < k; i++)
-		free(names[i]);
-	free(names);
-	free(entries);
-	return rc;
+	return batch_flush(&b, cfg, status);
 }
 
 int pg_audit_updates(const struct pg_config *cfg, const struct pg_audit_push *p,
 		     const struct pg_update *u, size_t n, struct pg_buf *status)
 {
-	struct pg_log_entry *entries;
-	char **names;
-	size_t k = 0;
-	int rc;
+	struct batch b;
 
 	if (!cfg->release_log.value)
 		return 0;
-	entries = pg_xcalloc(n, sizeof(*entries));
-	names = pg_xcalloc(n, sizeof(*names));
+	batch_init(&b, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pg_rule *r = pg_audit_release_rule(cfg, u[i].ref, p->repo);
 
-		if (!r)
-			continue;
-		fill(&entries[k], p, &u[i], "update");
-		names[k] = rule_name(r);
-		entries[k].rule = names[k];
-		k++;
+		if (r)
+			batch_add(&b, p, &u[i], "update", r);
 	}
-	rc = append(cfg, entries, k, status);
-	for (size_t i = 0; i < k; i++)
-		free(names[i]);
-	free(names);
-	free(entries);
-	return rc;
+	return batch_flush(&b, cfg, status);
 }

@@ -2,12 +2,7 @@
 
 #include <string.h>
 
-/*
- * Length of the well-formed UTF-8 sequence (RFC 3629) at S, 2 to 4, with
- * its code point in *CP; 0 when the bytes there are ill-formed or cut off
- * by the end of the input.  Called only for a lead byte >= 0x80.
- */
-static size_t utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
+size_t pg_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
 {
 	unsigned char c = s[0];
 	unsigned lo = 0x80, hi = 0xbf;
@@ -97,7 +92,7 @@ static size_t safe_run(const unsigned char *s, size_t len)
 		}
 		if (s[i] < 0x80)
 			break;
-		n = utf8_seq(s + i, len - i, &cp);
+		n = pg_utf8_seq(s + i, len - i, &cp);
 		/* C1 controls include CSI (U+009B), a complete escape. */
 		if (!n || cp <= 0x9f)
 			break;
@@ -134,7 +129,7 @@ void pg_escape_put(struct pg_buf *b, const char *s, size_t len)
 			 * rescanned from the next byte, so a valid character
 			 * right after garbage still passes.
 			 */
-			n = utf8_seq(p, len, &cp);
+			n = pg_utf8_seq(p, len, &cp);
 			if (!n)
 				n = 1;
 			put_hex(b, p, n);

@@ -18,6 +18,13 @@
  */
 void pg_escape_put(struct pg_buf *b, const char *s, size_t len);
 
+/*
+ * Length of the well-formed UTF-8 sequence (RFC 3629) at S, 2 to 4, with
+ * its code point in *CP; 0 when the bytes there are ill-formed or cut off
+ * by the end of the input (AVAIL bytes).  For a byte >= 0x80 only.
+ */
+size_t pg_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp);
+
 /* The same for a NUL-terminated string. */
 void pg_escape_puts(struct pg_buf *b, const char *s);
 

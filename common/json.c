@@ -11,55 +11,6 @@
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/*
- * Length of the well-formed UTF-8 sequence (RFC 3629) at S, 2 to 4, with
- * its code point in *CP; 0 when the bytes there are ill-formed or cut off
- * by the end of the input.  Called only for a byte >= 0x80.
- */
-static size_t utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
-{
-	unsigned char c = s[0];
-	unsigned lo = 0x80, hi = 0xbf, v;
-	size_t n, i;
-
-	/*
-	 * The second byte's range carries the rules against overlong forms
-	 * (e0, f0), surrogates (ed) and values above U+10FFFF (f4); c0, c1,
-	 * f5..ff and the continuation bytes 80..bf never start a sequence.
-	 */
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		v = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		v = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = v;
-	return n;
-}
-
 static void put_u00(struct pg_buf *b, unsigned c)
 {
 	char e[6] = { '\\', 'u', '0', '0', hexdigits[(c >> 4) & 0xf], hexdigits[c & 0xf] };
@@ -95,7 +46,7 @@ void pg_json_put_string(struct pg_buf *b, const char *s, size_t len)
 		} else if (c < 0x20 || c == 0x7f) {
 			put_u00(b, c);
 			i++;
-		} else if ((n = utf8_seq(p + i, len - i, &cp)) == 0) {
+		} else if ((n = pg_utf8_seq(p + i, len - i, &cp)) == 0) {
 			/* JSON is UTF-8: an ill-formed byte cannot be kept as it is. */
 			pg_buf_puts(b, "\\ufffd");
 			i++;
@@ -257,7 +208,7 @@ static int read_string(struct reader *r, const char **out, size_t *outlen)
 				       c, c);
 		if (c >= 0x80) {
 			unsigned cp;
-			size_t n = utf8_seq(r->t + r->pos, r->len - r->pos, &cp);
+			size_t n = pg_utf8_seq(r->t + r->pos, r->len - r->pos, &cp);
 
 			if (!n)
 				return fail_at(r->pos, "ill-formed UTF-8 (byte 0x%02x)", c);
