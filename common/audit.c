@@ -147,7 +147,7 @@ static int batch_flush(struct batch *b, const struct pg_config *cfg, struct pg_b
 
 int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *p,
 		       const struct pg_update *u, const struct pg_verdict *v, size_t n,
-		       struct pg_buf *status)
+		       const char *whole_push, struct pg_buf *status)
 {
 	struct batch b;
 
@@ -163,6 +163,11 @@ int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *
 				f = &v[i].findings[j];
 		if (!f && v[i].nfindings)
 			f = &v[i].findings[0];
+		if (whole_push && !v[i].rejected) {
+			if (cfg->log_rejections)
+				batch_add(&b, p, &u[i], "rejected", NULL)->reason = whole_push;
+			continue;
+		}
 		if (!f || (v[i].rejected && !cfg->log_rejections))
 			continue;
 		batch_add(&b, p, &u[i], v[i].rejected ? "rejected" : "warning", f->rule)->reason =

@@ -37,13 +37,15 @@ int pg_audit_ready(const struct pg_config *cfg);
 /*
  * Log the decided updates U[i] with verdicts V[i]: "rejected" for the
  * refused ones (when log_rejections), "warning" for the accepted ones
- * with warnings.  Nothing when CFG keeps no log.  0, or -1 when the log
- * could not be written (pg_error_set); STATUS gets lines for the pusher
- * (the replica's, when it could not deliver).
+ * with warnings.  With WHOLE_PUSH set (pre-receive refusing the whole
+ * push), the updates that were fine are refused too and logged as
+ * "rejected" with WHOLE_PUSH as the reason.  Nothing when CFG keeps no
+ * log.  0, or -1 when the log could not be written (pg_error_set); STATUS
+ * gets lines for the pusher (the replica's, when it could not deliver).
  */
 int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *p,
 		       const struct pg_update *u, const struct pg_verdict *v, size_t n,
-		       struct pg_buf *status);
+		       const char *whole_push, struct pg_buf *status);
 
 /* post-receive: an "update" entry for each moved ref a release rule covers. */
 int pg_audit_updates(const struct pg_config *cfg, const struct pg_audit_push *p,

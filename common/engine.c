@@ -377,19 +377,23 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 {
 	struct pg_verdict *v = pg_xcalloc(n, sizeof(*v));
 	struct pg_buf status = PG_BUF_INIT;
-	size_t rejected = 0;
+	size_t rejected = 0, refused = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		/* A broken configuration is explained once, not once per ref. */
 		decide(e, &u[i], &v[i], scope, i > 0);
 		if (e->config_ok && scope != PG_SCOPE_COMMITS)
 			check_log_ready(e, &u[i], &v[i]);
+		refused += v[i].rejected;
 	}
 	if (e->config_ok) {
 		struct pg_audit_push p = audit_push(e);
+		/* pre-receive refusing one ref refuses every ref of the push. */
+		const char *whole = scope != PG_SCOPE_REFS && refused ?
+			"the whole push is refused with another ref update" : NULL;
 
 		/* Not logged, not accepted: a warning must leave its trace. */
-		if (pg_audit_decisions(e->cfg, &p, u, v, n, &status) < 0) {
+		if (pg_audit_decisions(e->cfg, &p, u, v, n, whole, &status) < 0) {
 			for (size_t i = 0; i < n; i++) {
 				struct pg_finding *f;
 

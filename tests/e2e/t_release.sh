@@ -55,6 +55,11 @@ check "bob's push to main is refused" test $? -ne 0
 expect_contains "and logged as rejected" "$log" '"event":"rejected","repo":"app","ref":"refs/heads/main"'
 expect_contains "with the reason" "$log" '"reason":"bob may not push to this branch"'
 
+push_as bob "$out" -C "$w" push origin HEAD:main HEAD:refs/heads/side
+check "a push of main and side by bob is refused whole" test $? -ne 0
+expect_contains "side is logged as refused with the push" "$log" \
+	'"event":"rejected","repo":"app","ref":"refs/heads/side","old":"0000000000000000000000000000000000000000"'
+expect_contains "with the reason" "$log" '"rule":null,"reason":"the whole push is refused with another ref update"'
 push_as bob "$out" -C "$w" push origin HEAD:refs/heads/try/x
 git -C "$w" commit -q --amend -m rewritten
 push_as bob "$out" -C "$w" push -f origin HEAD:refs/heads/try/x
@@ -62,7 +67,7 @@ check "a force-push under mode = warn is accepted" test $? -eq 0
 expect_contains "and logged as a warning" "$log" '"event":"warning","repo":"app","ref":"refs/heads/try/x"'
 
 n=$(wc -l <"$log")
-check "four entries so far" test "$n" -eq 4
+check "six entries so far" test "$n" -eq 6
 
 # Every entry verifies with stock ssh-keygen, and chains to the one before.
 prev=0000000000000000000000000000000000000000000000000000000000000000
