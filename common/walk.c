@@ -13,6 +13,11 @@
 #include <string.h>
 
 #define MAX_PARENTS 64	/* octopus merges beyond this are refused */
+/*
+ * Directories nested deeper than this are refused, not walked: each level
+ * costs a few KiB of stack, and a pushed tree may nest without end.
+ */
+#define MAX_DEPTH 512
 
 static int git_fail(const char *what)
 {
@@ -92,6 +97,7 @@ struct pg_pathwalk {
 
 struct changes {
 	struct pg_treecache *trees;
+	size_t depth;
 	struct pg_buf path;
 	const struct pg_path_visitor *v;
 	void *arg;
@@ -168,9 +174,15 @@ static int compare_entry(struct changes *ch, const char *name, const git_tree_en
 		}
 		sub_parent[i] = owned[i];
 	}
+	if (!rc && ch->depth >= MAX_DEPTH) {
+		pg_error_set("a tree nests directories more than %d deep", MAX_DEPTH);
+		rc = -1;
+	}
 	if (!rc) {
 		pg_buf_putc(&ch->path, '/');
+		ch->depth++;
 		rc = compare(ch, sub_result, sub_parent, nparents);
+		ch->depth--;
 	}
 	for (i = 0; i < nparents; i++)
 		git_tree_free(owned[i]);
@@ -248,7 +260,7 @@ int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
 	unsigned int nparents = git_commit_parentcount(commit);
 	const git_tree *parent_trees[MAX_PARENTS];
 	git_tree *owned[MAX_PARENTS], *tree = NULL;
-	struct changes ch = { pw->trees, PG_BUF_INIT, v, arg };
+	struct changes ch = { pw->trees, 0, PG_BUF_INIT, v, arg };
 	int rc = 0;
 
 	if (nparents > MAX_PARENTS) {
