@@ -7,6 +7,7 @@
 #include "error.h"
 #include "glob.h"
 #include "inifile.h"
+#include "readfile.h"
 #include "sshsig.h"
 
 #include <errno.h>
@@ -1119,6 +1120,58 @@ static void check_groups(struct pg_config *cfg)
 }
 
 /* The release log's settings, and its key, which must be sound now. */
+/*
+ * A file the log depends on: it must exist (or, for the log itself, its
+ * directory), and nobody but its owner may change it.  Checked where
+ * `pushgate check` runs, which may be another user than the hooks.
+ */
+static void check_file(struct pg_config *cfg, const struct pg_setting *st, const char *key,
+		       int is_log)
+{
+	struct pg_buf why = PG_BUF_INIT;
+	struct stat sb;
+	char *dir = NULL;
+	const char *p;
+
+	if (!st->value)
+		return;
+	if (stat(st->value, &sb) < 0) {
+		char *slash;
+
+		if (!is_log) {
+			diag_add(cfg, st->file, st->line, "%s %s: %s", key, st->value, strerror(errno));
+			return;
+		}
+		/* The log is created on its first entry: its directory must be there. */
+		dir = pg_xstrdup(st->value);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		else
+			strcpy(dir, ".");
+		if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+			diag_add(cfg, st->file, st->line, "%s: directory %s does not exist", key, dir);
+			free(dir);
+			return;
+		}
+		free(dir);
+		return;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		diag_add(cfg, st->file, st->line, "%s %s: not a regular file", key, st->value);
+		return;
+	}
+	if (pg_file_owner_only(st->value, &sb, S_IWGRP | S_IWOTH, &why) < 0) {
+		for (p = why.ptr; *p; ) {
+			size_t n = strcspn(p, "\n");
+
+			diag_add(cfg, st->file, st->line, "%s %s: %.*s", key, st->value, (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	pg_buf_free(&why);
+}
+
 static void check_log(struct pg_config *cfg)
 {
 	const struct pg_replica_settings *rs = &cfg->replica;
@@ -1135,6 +1188,8 @@ static void check_log(struct pg_config *cfg)
 				 pg_error_last());
 		pg_sshkey_clear(&key);
 	}
+	check_file(cfg, &cfg->release_log, "release_log", 1);
+	check_file(cfg, &cfg->log_signers, "log_signers", 0);
 	if (!rs->file)
 		return;
 	if (!cfg->release_log.value)
@@ -1142,6 +1197,12 @@ static void check_log(struct pg_config *cfg)
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!need[i]->line)
 			diag_add(cfg, rs->file, rs->line, "[replica] needs '%s'", names[i]);
+	check_file(cfg, &rs->known_hosts, "known_hosts", 0);
+	if (rs->key.value) {
+		if (pg_sshkey_load_private(&key, rs->key.value) < 0)
+			diag_add(cfg, rs->key.file, rs->key.line, "%s", pg_error_last());
+		pg_sshkey_clear(&key);
+	}
 }
 
 /* Keys that only make sense together. */

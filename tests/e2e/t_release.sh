@@ -193,6 +193,18 @@ else
 	ok "# SKIP sshd not installed"
 fi
 
+# check looks at the files the log depends on.
+chmod 0666 "$T/log_signers"
+"$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
+check "check refuses a log_signers file others may write" test $? -eq 1
+expect_contains "naming the key and its line" "$out" "$PUSHGATE_CONFIG:5: log_signers $T/log_signers: writable by others"
+chmod 0644 "$T/log_signers"
+sed -i 's|^release_log = log/release.log|release_log = nowhere/release.log|' "$PUSHGATE_CONFIG"
+"$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
+check "check refuses a log in a directory that does not exist" test $? -eq 1
+expect_contains "saying so" "$out" "release_log: directory $T/nowhere does not exist"
+sed -i 's|^release_log = nowhere/release.log|release_log = log/release.log|' "$PUSHGATE_CONFIG"
+
 # A missing signing key makes the configuration invalid: fail closed.
 mv "$T/release_key" "$T/release_key.away"
 "$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
