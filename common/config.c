@@ -448,6 +448,81 @@ static void parse_globs(struct file_ctx *fc, struct seen *seen, const char *key,
 		fc->pend.items += (size_t)items;
 }
 
+#define MAX_REPEAT_NESTING 4
+#define MAX_REGEX 1024
+
+static int is_repeat(char c)
+{
+	return c == '*' || c == '+' || c == '?' || c == '{';
+}
+
+/*
+ * glibc's regcomp copies a repeated sub-expression once for every
+ * repetition around it, so "a++++..." or deeply nested repeated groups
+ * grow it exponentially (28 '+' exhaust 2 GiB: found by fuzz_config).  A
+ * hook must not die compiling the policy: refuse stacked repetitions and
+ * repeated groups nested more than MAX_REPEAT_NESTING deep.  NULL when
+ * RE is fine, else why not.
+ */
+static const char *regex_too_costly(const char *re)
+{
+	int depth[64];		/* per open group: the deepest repetition inside */
+	int open = 0, last = 0, prev_repeat = 0;
+
+	depth[0] = 0;
+	if (strlen(re) > MAX_REGEX)
+		return "longer than 1024 bytes";
+	for (const char *p = re; *p; p++) {
+		int atom_depth = -1;	/* what a repetition after this would repeat */
+
+		if (*p == '\\' && p[1]) {
+			p++;
+			atom_depth = 0;
+		} else if (*p == '[') {
+			const char *q = p + 1;
+
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			while (*q && *q != ']')
+				q++;
+			p = *q ? q : q - 1;
+			atom_depth = 0;
+		} else if (*p == '(') {
+			if (++open >= 64)
+				return "groups nested too deep";
+			depth[open] = 0;
+		} else if (*p == ')' && open > 0) {
+			atom_depth = depth[open--];
+		} else if (is_repeat(*p)) {
+			if (prev_repeat)
+				return "two repetitions in a row (such as '++')";
+			if (*p == '{') {
+				while (p[1] && p[1] != '}')
+					p++;
+				if (p[1])
+					p++;	/* onto the '}' */
+			}
+			if (last + 1 > MAX_REPEAT_NESTING)
+				return "repeated groups nested more than 4 deep";
+			if (last + 1 > depth[open])
+				depth[open] = last + 1;
+			prev_repeat = 1;
+			continue;
+		} else {
+			atom_depth = 0;
+		}
+		prev_repeat = 0;
+		if (atom_depth >= 0) {
+			last = atom_depth;
+			if (atom_depth > depth[open])
+				depth[open] = atom_depth;
+		}
+	}
+	return NULL;
+}
+
 /* A regular expression, compiled now so a bad one is found by check. */
 static void parse_regex(struct file_ctx *fc, struct pg_regex *rx, const char *key,
 			const char *value)
@@ -465,6 +540,11 @@ static void parse_regex(struct file_ctx *fc, struct pg_regex *rx, const char *ke
 	rx->line = fc->lineno;
 	if (!*value) {
 		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is empty", key);
+		return;
+	}
+	if (regex_too_costly(value)) {
+		diag_add(fc->cfg, fc->file, fc->lineno, "%s: %s: too costly to compile", key,
+			 regex_too_costly(value));
 		return;
 	}
 	rc = regcomp(&rx->re, value, flags);

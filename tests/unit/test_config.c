@@ -1675,6 +1675,17 @@ static void test_regex_values(void **state)
 	pg_config_free(cfg);
 }
 
+/* glibc's regcomp grows exponentially with stacked repetitions: refused first. */
+static void test_regex_too_costly(void **state)
+{
+	(void)state;
+	expect_one("[branch \"a\"]\nsubject = a++++++++++++++++++++++++++++\n", 2,
+		   "subject: two repetitions in a row (such as '++'): too costly to compile");
+	expect_one("[branch \"a\"]\nmessage = x{2}{3}\n", 2, "two repetitions in a row");
+	expect_one("[branch \"a\"]\nsubject = (((((a+)+)+)+)+)\n", 2,
+		   "repeated groups nested more than 4 deep");
+}
+
 static void test_regex_errors(void **state)
 {
 	struct pg_config *cfg;
@@ -1918,6 +1929,7 @@ int main(void)
 		T(test_signers_relative_to_include),
 		T(test_regex_values),
 		T(test_regex_errors),
+		T(test_regex_too_costly),
 		T(test_linear_values),
 		T(test_new_keys_wrong_section),
 		T(test_commit_policy_example),
