@@ -448,77 +448,96 @@ static void parse_globs(struct file_ctx *fc, struct seen *seen, const char *key,
 		fc->pend.items += (size_t)items;
 }
 
-#define MAX_REPEAT_NESTING 4
 #define MAX_REGEX 1024
+#define MAX_REGEX_SIZE 10000	/* atoms, after repetitions are expanded */
 
 static int is_repeat(char c)
 {
 	return c == '*' || c == '+' || c == '?' || c == '{';
 }
 
+static size_t saturating_mul(size_t a, size_t b)
+{
+	return b && a > MAX_REGEX_SIZE / b ? MAX_REGEX_SIZE + 1 : a * b;
+}
+
 /*
- * glibc's regcomp copies a repeated sub-expression once for every
- * repetition around it, so "a++++..." or deeply nested repeated groups
- * grow it exponentially (28 '+' exhaust 2 GiB: found by fuzz_config).  A
- * hook must not die compiling the policy: refuse stacked repetitions and
- * repeated groups nested more than MAX_REPEAT_NESTING deep.  NULL when
- * RE is fine, else why not.
+ * glibc's regcomp copies a repeated sub-expression for every repetition:
+ * "a++++..." doubles it per '+' (28 exhaust 2 GiB: found by fuzz_config)
+ * and "((a{999}){999}){999}" makes 999^3 copies.  A hook must not die
+ * compiling the policy, so estimate the expanded size first: each atom
+ * counts 1, a group the sum of its contents, {m,n} multiplies by the
+ * larger bound, '*' '+' '?' by 2; stacked repetitions are refused
+ * outright.  NULL when RE is fine, else why not.
  */
 static const char *regex_too_costly(const char *re)
 {
-	int depth[64];		/* per open group: the deepest repetition inside */
-	int open = 0, last = 0, prev_repeat = 0;
+	size_t size[64];	/* per open group: its expanded size so far */
+	size_t last = 0;	/* the size of what a repetition would repeat */
+	int open = 0, prev_repeat = 0;
 
-	depth[0] = 0;
+	size[0] = 0;
 	if (strlen(re) > MAX_REGEX)
 		return "longer than 1024 bytes";
 	for (const char *p = re; *p; p++) {
-		int atom_depth = -1;	/* what a repetition after this would repeat */
+		size_t factor = 2;
 
-		if (*p == '\\' && p[1]) {
-			p++;
-			atom_depth = 0;
-		} else if (*p == '[') {
-			const char *q = p + 1;
-
-			if (*q == '^')
-				q++;
-			if (*q == ']')
-				q++;
-			while (*q && *q != ']')
-				q++;
-			p = *q ? q : q - 1;
-			atom_depth = 0;
-		} else if (*p == '(') {
-			if (++open >= 64)
-				return "groups nested too deep";
-			depth[open] = 0;
-		} else if (*p == ')' && open > 0) {
-			atom_depth = depth[open--];
-		} else if (is_repeat(*p)) {
+		if (is_repeat(*p)) {
 			if (prev_repeat)
 				return "two repetitions in a row (such as '++')";
 			if (*p == '{') {
-				while (p[1] && p[1] != '}')
-					p++;
-				if (p[1])
-					p++;	/* onto the '}' */
+				const char *q = p + 1;
+				size_t n = 0, bound = 0;
+
+				for (; *q && *q != '}'; q++) {
+					if (*q >= '0' && *q <= '9') {
+						n = n * 10 + (size_t)(*q - '0');
+						if (n > 100000)
+							n = 100000;
+					} else {
+						n = 0;
+					}
+					if (n > bound)
+						bound = n;
+				}
+				factor = bound > 1 ? bound : 2;
+				p = *q ? q : q - 1;
 			}
-			if (last + 1 > MAX_REPEAT_NESTING)
-				return "repeated groups nested more than 4 deep";
-			if (last + 1 > depth[open])
-				depth[open] = last + 1;
+			size[open] += saturating_mul(last, factor - 1);
+			last = saturating_mul(last, factor);
+			if (size[open] > MAX_REGEX_SIZE)
+				return "its repetitions expand it past 10,000 atoms";
 			prev_repeat = 1;
 			continue;
-		} else {
-			atom_depth = 0;
 		}
 		prev_repeat = 0;
-		if (atom_depth >= 0) {
-			last = atom_depth;
-			if (atom_depth > depth[open])
-				depth[open] = atom_depth;
+		if (*p == '(') {
+			if (++open >= 64)
+				return "groups nested too deep";
+			size[open] = 0;
+			continue;
 		}
+		if (*p == ')' && open > 0) {
+			last = size[open--];
+		} else {
+			if (*p == '\\' && p[1]) {
+				p++;
+			} else if (*p == '[') {
+				const char *q = p + 1;
+
+				if (*q == '^')
+					q++;
+				if (*q == ']')
+					q++;
+				while (*q && *q != ']')
+					q++;
+				p = *q ? q : q - 1;
+			}
+			last = 1;
+		}
+		size[open] += last;
+		if (size[open] > MAX_REGEX_SIZE)
+			return "its repetitions expand it past 10,000 atoms";
 	}
 	return NULL;
 }

@@ -1682,8 +1682,10 @@ static void test_regex_too_costly(void **state)
 	expect_one("[branch \"a\"]\nsubject = a++++++++++++++++++++++++++++\n", 2,
 		   "subject: two repetitions in a row (such as '++'): too costly to compile");
 	expect_one("[branch \"a\"]\nmessage = x{2}{3}\n", 2, "two repetitions in a row");
-	expect_one("[branch \"a\"]\nsubject = (((((a+)+)+)+)+)\n", 2,
-		   "repeated groups nested more than 4 deep");
+	expect_one("[branch \"a\"]\nsubject = ((a{999}){999}){999}\n", 2,
+		   "its repetitions expand it past 10,000 atoms");
+	expect_one("[branch \"a\"]\nsubject = (((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)\n", 2,
+		   "its repetitions expand it past 10,000 atoms");
 }
 
 static void test_regex_errors(void **state)
