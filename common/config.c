@@ -456,6 +456,35 @@ static int is_repeat(char c)
 	return c == '*' || c == '+' || c == '?' || c == '{';
 }
 
+/*
+ * The ']' that closes the bracket expression opening at P, or the last
+ * byte when none does: "[]a]" and "[^]a]" hold a ']', and "[[:digit:]]"
+ * (also [. .] and [= =]) closes its inner brackets first.
+ */
+static const char *bracket_end(const char *p)
+{
+	const char *q = p + 1;
+
+	if (*q == '^')
+		q++;
+	if (*q == ']')
+		q++;
+	while (*q && *q != ']') {
+		if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			const char *e = q + 2;
+
+			while (*e && !(e[0] == q[1] && e[1] == ']'))
+				e++;
+			if (*e) {
+				q = e + 2;
+				continue;
+			}
+		}
+		q++;
+	}
+	return *q ? q : q - 1;
+}
+
 static size_t saturating_mul(size_t a, size_t b)
 {
 	return b && a > MAX_REGEX_SIZE / b ? MAX_REGEX_SIZE + 1 : a * b;
@@ -523,15 +552,7 @@ static const char *regex_too_costly(const char *re)
 			if (*p == '\\' && p[1]) {
 				p++;
 			} else if (*p == '[') {
-				const char *q = p + 1;
-
-				if (*q == '^')
-					q++;
-				if (*q == ']')
-					q++;
-				while (*q && *q != ']')
-					q++;
-				p = *q ? q : q - 1;
+				p = bracket_end(p);
 			}
 			last = 1;
 		}

@@ -1684,6 +1684,9 @@ static void test_regex_too_costly(void **state)
 	expect_one("[branch \"a\"]\nmessage = x{2}{3}\n", 2, "two repetitions in a row");
 	expect_one("[branch \"a\"]\nsubject = ((a{999}){999}){999}\n", 2,
 		   "its repetitions expand it past 10,000 atoms");
+	/* A character class closes its own bracket first (fuzz_config). */
+	expect_one("[branch \"a\"]\nsubject = ((a{999}[[:digit:])][[:digit:])]){999}){999}\n", 2,
+		   "its repetitions expand it past 10,000 atoms");
 	expect_one("[branch \"a\"]\nsubject = (((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)\n", 2,
 		   "its repetitions expand it past 10,000 atoms");
 }
