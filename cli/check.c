@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "engine.h"
+#include "escape.h"
 #include "gitinit.h"
 
 static void print_summary(const struct pg_config *cfg, const char *path)
@@ -67,11 +68,15 @@ int pg_cmd_check(int argc, char **argv)
 	rc = pg_config_load(&cfg, path);
 	for (size_t i = 0; i < cfg->ndiags; i++) {
 		const struct pg_diag *d = &cfg->diags[i];
+		struct pg_buf msg = PG_BUF_INIT;
 
+		/* Values in a policy can hold any byte; the admin's terminal gets none raw. */
+		pg_escape_puts(&msg, d->msg);
 		if (d->line)
-			printf("%s:%d: %s\n", d->file, d->line, d->msg);
+			printf("%s:%d: %s\n", d->file, d->line, msg.ptr);
 		else
-			printf("%s: %s\n", d->file, d->msg);
+			printf("%s: %s\n", d->file, msg.ptr);
+		pg_buf_free(&msg);
 	}
 	if (rc == 0)
 		print_summary(cfg, path);

@@ -16,7 +16,8 @@ int pg_file_read(const char *path, size_t max, char **data, size_t *len, struct 
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO named in the policy must not hang a hook; it is refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		pg_error_set("cannot open: %s", strerror(errno));
 		return -1;
