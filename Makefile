@@ -153,10 +153,11 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	@fail=0; for n in $(FUZZ_NAMES); do \
-	  mkdir -p $(FUZZ_BUILD)/corpus-$$n $(FUZZ_BUILD)/artifacts-$$n; \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$n $(FUZZ_BUILD)/artifacts-$$n $(FUZZ_BUILD)/tmp; \
 	  cp -R tests/fuzz/corpus/$$n/. $(FUZZ_BUILD)/corpus-$$n/; \
 	  dict=; if [ -f tests/fuzz/$$n.dict ]; then dict=-dict=tests/fuzz/$$n.dict; fi; \
 	  echo "== fuzz_$$n: $(FUZZ_SECONDS)s over $(FUZZ_BUILD)/corpus-$$n"; \
+	  TMPDIR=$(abspath $(FUZZ_BUILD)/tmp) \
 	  $(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts-$$n/ $$dict \
 	    $(FUZZ_ARGS) $(FUZZ_BUILD)/corpus-$$n </dev/null || { \

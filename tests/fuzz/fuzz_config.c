@@ -4,10 +4,13 @@
  * diagnostics, never in a crash, since the hooks fail closed on it.
  *
  * pg_config_load takes a path, so each input is written to a fresh file
- * (mkstemp, mode 0600) in a directory made once (mkdtemp, mode 0700), and
- * the file is removed after the run.  Relative includes and file settings
- * resolve in that directory, which holds nothing else.  Absolute paths in
- * an input are only opened for reading (the loader writes nothing).
+ * (mkstemps, mode 0600) in a directory made once (mkdtemp, mode 0700) in
+ * $TMPDIR or /tmp, and the file is removed after the run (a crash, timeout
+ * or out-of-memory exit leaves the directory and that one input behind:
+ * `make fuzz` points TMPDIR below build/fuzz for that reason).  Relative
+ * includes and file settings resolve in that directory, which holds
+ * nothing else.  Absolute paths in an input are only opened for reading
+ * (the loader writes nothing).
  *
  * The contract checked: the return value against the diagnostics, and
  * every diagnostic has a message and a file name.  A valid configuration's
@@ -22,7 +25,7 @@
 
 #include "config.h"
 
-static char dir[] = "/tmp/pushgate-fuzz-config-XXXXXX";
+static char dir[4096];
 
 static void remove_dir(void)
 {
@@ -31,9 +34,14 @@ static void remove_dir(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *tmp = getenv("TMPDIR");
+
 	(void)argc;
 	(void)argv;
-	if (!mkdtemp(dir)) {	/* mode 0700 */
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/pushgate-fuzz-config-XXXXXX", tmp) >=
+	    sizeof(dir) - 64 || !mkdtemp(dir)) {	/* mode 0700 */
 		perror("fuzz_config: mkdtemp");
 		abort();
 	}
@@ -57,7 +65,7 @@ static void write_all(int fd, const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[sizeof(dir) + 32];
+	char path[sizeof(dir)];
 	struct pg_config *cfg = NULL;
 	int fd, rc;
 
