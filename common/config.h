@@ -86,6 +86,19 @@ struct pg_rule {
 	struct pg_members write;	/* path: who may change such paths */
 	int deny;			/* path: nobody may */
 	int deny_line;
+	/*
+	 * path: case = sensitive.  Default 0: the glob matches case variants
+	 * (and the other spellings macOS and Windows file systems treat as
+	 * the same path), because that is where a checkout puts them.
+	 */
+	int case_sensitive;
+	int case_line;
+	/*
+	 * branch: who may push with -o import=REASON, which skips the commit
+	 * and path rules for that update (who may push still applies) and is
+	 * always logged.  Default: none.
+	 */
+	struct pg_members import;
 	enum pg_mode mode;
 	char *control;		/* e.g. "ISO27001:8.32", or NULL */
 	char **help;		/* lines */
