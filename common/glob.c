@@ -12,7 +12,6 @@
  */
 enum comp_kind {
 	COMP_GLOB,	/* fnmatch() against exactly one name component */
-	COMP_ANY,	/* exactly one name component, whatever it is */
 	COMP_DSTAR	/* zero or more whole name components */
 };
 
@@ -46,10 +45,11 @@ static void split_components(char *s, const char **out)
 }
 
 /*
- * Git's gitignore rule: a trailing '**' matches everything inside the
- * directory before it but not that directory itself, while a '**' in the
- * middle may match no component at all (a, '**', b matches "a/b").  So a
- * trailing '**' becomes "one component, then zero or more".
+ * A trailing '**' matches the directory before it too (src/crypto and
+ * '**' match "src/crypto"), unlike gitignore: a symlink or submodule put at
+ * a protected directory's own name must be under that directory's rule.
+ * A '**' elsewhere may match no component at all (a, '**', b matches
+ * "a/b").
  */
 static size_t build_pattern(char *copy, struct comp *out)
 {
@@ -62,19 +62,11 @@ static size_t build_pattern(char *copy, struct comp *out)
 		out[i].kind = strcmp(parts[i], "**") ? COMP_GLOB : COMP_DSTAR;
 	}
 	free(parts);
-	if (out[n - 1].kind == COMP_DSTAR) {
-		out[n - 1].kind = COMP_ANY;
-		out[n].kind = COMP_DSTAR;
-		out[n].s = "**";
-		n++;
-	}
 	return n;
 }
 
 static int comp_matches(const struct comp *c, const char *name)
 {
-	if (c->kind == COMP_ANY)
-		return 1;
 	/* Any fnmatch() error on a malformed pattern is a non-match. */
 	return fnmatch(c->s, name, 0) == 0;
 }
@@ -124,8 +116,7 @@ int pg_glob_match(const char *pattern, const char *name)
 		return 0;
 	pcopy = pg_xstrdup(pattern);
 	ncopy = pg_xstrdup(name);
-	/* One extra slot: a trailing '**' expands into two items. */
-	pat = pg_xmalloc((count_components(pcopy) + 1) * sizeof(*pat));
+	pat = pg_xmalloc(count_components(pcopy) * sizeof(*pat));
 	np = build_pattern(pcopy, pat);
 	nn = count_components(ncopy);
 	parts = pg_xmalloc(nn * sizeof(*parts));
@@ -152,7 +143,7 @@ int pg_glob_may_match_below(const char *pattern, const char *dir)
 		return 0;
 	pcopy = pg_xstrdup(pattern);
 	dcopy = pg_xstrdup(dir);
-	pat = pg_xmalloc((count_components(pcopy) + 1) * sizeof(*pat));
+	pat = pg_xmalloc(count_components(pcopy) * sizeof(*pat));
 	np = build_pattern(pcopy, pat);
 	nd = count_components(dcopy);
 	parts = pg_xmalloc(nd * sizeof(*parts));

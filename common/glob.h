@@ -4,8 +4,8 @@
  * fnmatch(3) gives them; a component that is exactly '**' matches zero or
  * more whole components.  So the pattern release/<star> matches
  * "release/1.0" but not "release/1/x", and src/<star><star> matches "src/a"
- * and "src/a/b/c" (here <star> stands for '*', which C comments cannot hold
- * after a '/').
+ * and "src/a/b/c", and also "src" itself (here <star> stands for '*', which
+ * C comments cannot hold after a '/').
  */
 #ifndef PG_GLOB_H
 #define PG_GLOB_H

@@ -67,8 +67,10 @@ static void test_dstar_trailing(void **state)
 	MATCH("src/**", "src/a");
 	MATCH("src/**", "src/a/b");
 	MATCH("src/**", "src/a/b/c");
-	/* gitignore rule: everything inside src, not src itself. */
-	NO_MATCH("src/**", "src");
+	/* Unlike gitignore: src itself too (a symlink or submodule there). */
+	MATCH("src/**", "src");
+	MATCH("src/crypto/**", "src/crypto");
+	NO_MATCH("src/crypto/**", "src");
 	NO_MATCH("src/**", "srcx/a");
 	NO_MATCH("src/**", "other/src/a");
 	MATCH("**", "a");
