@@ -1,0 +1,20 @@
+/*
+ * A set of object ids: which commits of a push are new to the repository,
+ * asked once for every commit new to the ref being updated.
+ */
+#ifndef PG_OIDSET_H
+#define PG_OIDSET_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+struct pg_oidset;
+
+struct pg_oidset *pg_oidset_new(void);
+void pg_oidset_free(struct pg_oidset *s);
+void pg_oidset_add(struct pg_oidset *s, const git_oid *id);
+int pg_oidset_contains(const struct pg_oidset *s, const git_oid *id);
+size_t pg_oidset_count(const struct pg_oidset *s);
+
+#endif

@@ -1,0 +1,213 @@
+#include "pathname.h"
+#include "escape.h"
+
+#include <locale.h>
+#include <string.h>
+#include <wctype.h>
+
+/* Code points HFS+ ignores in names (git's utf8.c knows the same list). */
+static int hfs_ignorable(unsigned cp)
+{
+	return (cp >= 0x200c && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x206a && cp <= 0x206f) || cp == 0xfeff;
+}
+
+/*
+ * Unicode simple lowercase from glibc's C.UTF-8 tables, which need no
+ * installed locale.  Should it be missing, only ASCII is folded: the
+ * protected paths admins write are ASCII in practice.
+ */
+static unsigned lower(unsigned cp)
+{
+	static locale_t utf8;
+	static int tried;
+
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+	if (!tried) {
+		tried = 1;
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return utf8 ? (unsigned)towlower_l((wint_t)cp, utf8) : cp;
+}
+
+static void put_utf8(struct pg_buf *out, unsigned cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	pg_buf_put(out, b, n);
+}
+
+/*
+ * Lowercase LEN bytes of S into OUT; with DROP_IGNORABLE, HFS+'s invisible
+ * code points go too.  Ill-formed bytes are copied as they are.
+ */
+static void fold_chars(struct pg_buf *out, const char *s, size_t len, int drop_ignorable)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n;
+
+		if (u[i] < 0x80) {
+			pg_buf_putc(out, (char)lower(u[i]));
+			i++;
+			continue;
+		}
+		n = pg_utf8_seq(u + i, len - i, &cp);
+		if (!n) {
+			pg_buf_putc(out, (char)u[i]);
+			i++;
+			continue;
+		}
+		if (!(drop_ignorable && hfs_ignorable(cp)))
+			put_utf8(out, lower(cp));
+		i += n;
+	}
+}
+
+static void fold_component(struct pg_buf *out, const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	size_t mark = out->len, end;
+
+	/* "name:stream" is a stream of name on NTFS. */
+	if (colon && colon > s)
+		len = (size_t)(colon - s);
+	fold_chars(out, s, len, 1);
+	/* NTFS drops trailing dots and spaces: "crypto. " is "crypto". */
+	end = out->len;
+	while (end > mark && (out->ptr[end - 1] == '.' || out->ptr[end - 1] == ' '))
+		end--;
+	if (end > mark) {
+		out->len = end;
+		out->ptr[end] = '\0';
+	}
+}
+
+void pg_path_fold(struct pg_buf *out, const char *path, size_t len)
+{
+	size_t i = 0;
+
+	pg_buf_grow(out, len + 1);
+	for (;;) {
+		size_t j = i;
+
+		while (j < len && path[j] != '/' && path[j] != '\\')
+			j++;
+		fold_component(out, path + i, j - i);
+		if (j >= len)
+			break;
+		pg_buf_putc(out, '/');
+		i = j + 1;
+	}
+	if (!out->ptr)
+		pg_buf_puts(out, "");
+}
+
+void pg_path_fold_pattern(struct pg_buf *out, const char *pattern)
+{
+	fold_chars(out, pattern, strlen(pattern), 0);
+	if (!out->ptr)
+		pg_buf_puts(out, "");
+}
+
+static int lower_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* git's is_ntfs_dotgit(): ".git" or its 8.3 name "git~1", then only dots and spaces. */
+static int ntfs_dotgit(const char *s, size_t len)
+{
+	static const char *const names[] = { ".git", "git~1" };
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t n = strlen(names[k]), i;
+
+		if (len < n)
+			continue;
+		for (i = 0; i < n && lower_ascii((unsigned char)s[i]) == names[k][i]; i++)
+			;
+		if (i < n)
+			continue;
+		for (; i < len && (s[i] == '.' || s[i] == ' '); i++)
+			;
+		if (i == len || s[i] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+/* git's is_hfs_dotgit(): ".git", ASCII case folded, ignorable code points skipped. */
+static int hfs_dotgit(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *want = ".git";
+	size_t i = 0, w = 0;
+
+	while (i < len) {
+		unsigned cp = u[i];
+		size_t n = 1;
+
+		if (cp >= 0x80) {
+			n = pg_utf8_seq(u + i, len - i, &cp);
+			if (!n)
+				return 0;
+		}
+		i += n;
+		if (hfs_ignorable(cp))
+			continue;
+		if (cp >= 0x80 || !want[w] || (unsigned)lower_ascii((unsigned char)cp) != (unsigned char)want[w])
+			return 0;
+		w++;
+	}
+	return !want[w];
+}
+
+int pg_path_name_is_dotgit(const char *name, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 1;
+	/* Windows splits names at '\' too: check every piece. */
+	for (;;) {
+		size_t j = i;
+
+		while (j < len && name[j] != '\\')
+			j++;
+		if (j > i && (ntfs_dotgit(name + i, j - i) || hfs_dotgit(name + i, j - i)))
+			return 1;
+		/* "a\..\b" climbs out of the work tree there. */
+		if ((j - i == 1 && name[i] == '.') ||
+		    (j - i == 2 && name[i] == '.' && name[i + 1] == '.'))
+			return 1;
+		if (j >= len)
+			return 0;
+		i = j + 1;
+	}
+}
