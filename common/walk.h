@@ -9,17 +9,23 @@
 
 #include "buf.h"
 
+struct pg_oidset;
+
 /*
- * Call CB for every commit reachable from TIP that no ref of REPO reaches
- * (a commit is new when no ref reached it before the push; in pre-receive
- * the refs have not moved yet), nor any of the NSEEN commits in SEEN.
- * Annotated tags are peeled; a TIP that is not a commit yields nothing.
- * CB returns 0 to go on, 1 to stop early, -1 for an error (with
- * pg_error_set).  Returns 0 or -1.
+ * Call CB for every commit reachable from TIP and not from HIDE, nor from
+ * any of the NSEEN commits in SEEN.  HIDE NULL means every ref of REPO
+ * (new to the repository: in pre-receive the refs have not moved yet);
+ * else it is the old tip of the ref being updated (new to that ref).  A
+ * HIDE that is no commit hides every ref.  Annotated tags are peeled; a
+ * TIP that is not a commit yields nothing.  CB returns 0 to go on, 1 to
+ * stop early, -1 for an error (with pg_error_set).  Returns 0 or -1.
  */
-int pg_walk_new_commits(git_repository *repo, const git_oid *tip,
+int pg_walk_new_commits(git_repository *repo, const git_oid *tip, const git_oid *hide,
 			const git_oid *seen, size_t nseen,
 			int (*cb)(git_commit *commit, void *arg), void *arg);
+
+/* Add to SET every commit reachable from TIP that no ref reaches.  0 or -1. */
+int pg_walk_collect_new(git_repository *repo, const git_oid *tip, struct pg_oidset *set);
 
 /* What is kept from one commit to the next: the trees read last. */
 struct pg_pathwalk;
@@ -32,25 +38,50 @@ struct pg_path_visitor {
 	/*
 	 * Every changed path, full from the top of the tree (bytes, not
 	 * necessarily UTF-8; no quoting).  0 to go on, 1 to stop (this commit
-	 * needs no more paths), -1 for an error.
+	 * needs no more paths), -1 for an error.  NULL: names only.
 	 */
 	int (*path)(const char *path, size_t len, void *arg);
 	/*
-	 * Before reading a changed directory DIR: 1 to look inside, 0 to skip
-	 * it (nothing below it can matter).  NULL: look everywhere.
+	 * Before reading a changed directory DIR: 1 to be told about the
+	 * paths inside, 0 when nothing below it can matter.  NULL: look
+	 * everywhere.
 	 */
 	int (*enter)(const char *dir, size_t len, void *arg);
+	/*
+	 * With this set, every entry the commit adds or changes, however deep
+	 * and whatever enter() says, whose name a checkout must never write
+	 * (pathname.h: ".GIT", "git~1", ...): its full path.  0 to go on, 1
+	 * to stop, -1 for an error.
+	 */
+	int (*bad_name)(const char *path, size_t len, void *arg);
+};
+
+/* What a merge commit is charged with. */
+enum pg_merge_rule {
+	/*
+	 * The paths whose result differs from every parent (git diff-tree
+	 * -c): enough to find names that no parent had.
+	 */
+	PG_MERGE_PARENTS,
+	/*
+	 * The paths whose result differs from what a clean merge of the
+	 * parents gives (each path: the merge base's, else the one change the
+	 * parents that changed it agree on).  A path two parents changed
+	 * apart is charged whatever the result.  So taking a path from a
+	 * parent that did not change it since the base (a revert of another
+	 * parent's change) is charged, while a clean merge of checked commits
+	 * is free.  With several merge bases, what any of them charges.
+	 */
+	PG_MERGE_BASE
 };
 
 /*
  * Tell V about every path COMMIT changes: against its parent; a root
- * commit changes every path; a merge changes only the paths whose result
- * differs from every parent, so a clean merge changes nothing and an
- * "evil" merge is charged with what it added.  A file, symlink or
+ * commit changes every path; a merge as HOW says.  A file, symlink or
  * submodule entry counts when its id or mode differ, or it appears or
  * disappears; no blob is read.  Returns 0 or -1.
  */
 int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
-		       const struct pg_path_visitor *v, void *arg);
+		       enum pg_merge_rule how, const struct pg_path_visitor *v, void *arg);
 
 #endif

@@ -42,6 +42,14 @@ else
 	not_ok "the paths of every commit match git diff-tree -c"
 	head -20 "$T/diff.txt" | sed 's/^/#   | /'
 fi
+# Its merges are clean: charged against their merge base, they change nothing either.
+"$T/walk_driver" "$T/h.git" "$tip" merge-base | flatten | uniq >"$T/ours-base.txt"
+if diff "$T/git.txt" "$T/ours-base.txt" >"$T/diff.txt"; then
+	ok "against the merge base, every clean merge is charged with nothing"
+else
+	not_ok "against the merge base, every clean merge is charged with nothing"
+	head -20 "$T/diff.txt" | sed 's/^/#   | /'
+fi
 check "thousands of changed paths were compared" test "$(wc -l <"$T/git.txt")" -gt 2000
 check "non-ASCII paths were compared" grep -q 'Märchen' "$T/git.txt"
 
