@@ -67,6 +67,7 @@ enum key_type {
 	K_LINEAR,
 	K_REFS,
 	K_DENY,
+	K_CASE,
 	K_NOT_YET		/* in SPEC.md, not implemented by this version */
 };
 
@@ -106,6 +107,8 @@ static const struct key_spec keys[] = {
 	{ "refs", IN_PATH, K_REFS, 0 },
 	{ "write", IN_PATH, K_RULE_MEMBERS, offsetof(struct pg_rule, write) },
 	{ "deny", IN_PATH, K_DENY, 0 },
+	{ "case", IN_PATH, K_CASE, 0 },
+	{ "import", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, import) },
 	{ "release", IN_RULE, K_RELEASE, 0 },
 	{ "host", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.host) },
 	{ "port", IN_REPLICA, K_PORT, 0 },
@@ -802,6 +805,19 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 				 "%s must be yes or no, not '%s'", k->name, value);
 		break;
 	}
+	case K_CASE:
+		if (r->case_line) {
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "'case' is given twice (first at line %d)", r->case_line);
+			break;
+		}
+		r->case_line = fc->lineno;
+		if (!strcmp(value, "sensitive"))
+			r->case_sensitive = 1;
+		else if (strcmp(value, "insensitive"))
+			diag_add(fc->cfg, fc->file, fc->lineno,
+				 "case must be 'sensitive' or 'insensitive', not '%s'", value);
+		break;
 	case K_MODE:
 		if (seen_twice(fc, &fc->seen.mode, k->name))
 			break;
@@ -1226,6 +1242,7 @@ static void check_groups(struct pg_config *cfg)
 		check_refs(cfg, &r->del);
 		check_refs(cfg, &r->update);
 		check_refs(cfg, &r->write);
+		check_refs(cfg, &r->import);
 		check_refs(cfg, &r->require_signed.by);
 	}
 	for (size_t i = 0; i < cfg->ngroups; i++)
@@ -1340,6 +1357,10 @@ static void check_rules(struct pg_config *cfg)
 		if (r->release && !cfg->release_log.value)
 			diag_add(cfg, r->file, r->release_line,
 				 "release = yes needs [core] release_log");
+		/* An import is an exception: it must be on record. */
+		if (r->import.set && !r->import.nobody && !cfg->release_log.value)
+			diag_add(cfg, r->file, r->import.line,
+				 "import needs [core] release_log: every import is logged");
 	}
 	check_log(cfg);
 }
@@ -1470,6 +1491,7 @@ void pg_config_free(struct pg_config *cfg)
 		members_clear(&r->del);
 		members_clear(&r->update);
 		members_clear(&r->write);
+		members_clear(&r->import);
 		members_clear(&r->require_signed.by);
 		regex_clear(&r->subject);
 		regex_clear(&r->message);
