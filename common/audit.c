@@ -1,5 +1,6 @@
 #include "audit.h"
 #include "error.h"
+#include "import.h"
 #include "releaselog.h"
 #include "replica.h"
 #include "sshsig.h"
@@ -179,16 +180,28 @@ int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *
 int pg_audit_updates(const struct pg_config *cfg, const struct pg_audit_push *p,
 		     const struct pg_update *u, size_t n, struct pg_buf *status)
 {
+	const char *import = pg_import_option(p->options, p->noptions);
+	struct pg_buf why = PG_BUF_INIT;
 	struct batch b;
+	int rc;
 
 	if (!cfg->release_log.value)
 		return 0;
+	if (import && *import)
+		pg_buf_printf(&why, "import: %s", import);
 	batch_init(&b, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pg_rule *r = pg_audit_release_rule(cfg, u[i].ref, p->repo);
+		/* pre-receive granted it to exactly these: an import is always logged. */
+		const struct pg_rule *imp = why.len && !pg_hex_is_zero(u[i].new_hex) ?
+			pg_import_rule(cfg, u[i].ref, p->repo, p->user) : NULL;
 
-		if (r)
+		if (imp)
+			batch_add(&b, p, &u[i], "update", imp)->reason = why.ptr;
+		else if (r)
 			batch_add(&b, p, &u[i], "update", r);
 	}
-	return batch_flush(&b, cfg, status);
+	rc = batch_flush(&b, cfg, status);
+	pg_buf_free(&why);
+	return rc;
 }

@@ -1,14 +1,24 @@
 /*
  * Every new commit of one ref update, against the rules that apply to it.
- * The walk is skipped when no rule needs it, and a commit's paths are only
- * computed when some [path] rule would refuse this pusher: for a member of
- * every write list no tree is read at all.  Problems are gathered per rule
- * and kind, so a push of 10,000 offending commits gives one block per
- * problem with the first PG_COMMITS_SHOWN commits and a count.
+ * "New" is per rule: a rule scoped to refs (branch rules, [path] rules
+ * with refs =) sees every commit new to the ref being updated, so commits
+ * pushed to another branch first are still checked when they reach a
+ * protected one; a [path] rule for every ref sees the commits new to the
+ * repository, each checked once when it first arrives.  Whatever the
+ * rules, the names of what new commits add are checked for .git aliases
+ * (pathname.h).  A commit's paths are only compared against rules that
+ * would refuse this pusher, and a merge is charged with what differs from
+ * a clean merge of its parents (walk.h), so a "merge" that reverts a path
+ * to an older commit's version is charged like the plain revert it is.
+ * Problems are gathered per rule and kind, so a push of 10,000 offending
+ * commits gives one block per problem with the first PG_COMMITS_SHOWN
+ * commits and a count.
  */
 #include "commits.h"
 #include "error.h"
 #include "glob.h"
+#include "oidset.h"
+#include "pathname.h"
 #include "sigcheck.h"
 #include "walk.h"
 
@@ -39,17 +49,29 @@ struct run {
 	const struct pg_rule **rules;	/* branch rules with commit policy, and
 					 * path rules that refuse this pusher */
 	size_t nrules;
+	char **pattern;			/* each path rule's glob, folded unless
+					 * case = sensitive */
 	struct offence *off;		/* nrules * CK_COUNT */
+	struct offence bad_names;	/* .git aliases, whatever the rules */
+	const struct pg_oidset *repo_new;	/* NULL: every commit walked is new
+						 * to the repository */
+	unsigned char *active;		/* path rules that see this commit */
 	unsigned char *hit;		/* path rules already hit by this commit */
 	size_t nhit_left;
+	int names_on;			/* this commit's names are checked */
+	int bad_name_hit;		/* this commit has one already */
 	git_commit *commit;		/* the one being checked */
-	struct pg_pathwalk *paths;	/* NULL until a path rule needs it */
+	struct pg_pathwalk *paths;	/* NULL until a commit needs its paths */
 	struct pg_buf label;		/* its "abbrev \"subject\"" */
+	struct pg_buf folded;		/* the path being matched, folded */
 };
 
+/* A tip whose commits new to HIDE (NULL: to the repository) passed RULES. */
 struct clean_tip {
 	const struct pg_rule **rules;	/* the rule set, in configuration order */
 	size_t nrules;
+	int has_hide;
+	git_oid hide;
 	git_oid tip;
 };
 
@@ -73,26 +95,36 @@ void pg_commits_memo_free(struct pg_commits_memo *m)
 	free(m);
 }
 
-static int same_rules(const struct clean_tip *t, const struct pg_rule **rules, size_t n)
+/*
+ * A tip proved clean for another update may stand in for its commits only
+ * where they are exactly the commits this update would check: the same
+ * rules, and new to the same old tip (or all of them to the repository).
+ */
+static int same_proof(const struct clean_tip *t, const struct pg_rule **rules, size_t n,
+		      const git_oid *hide)
 {
-	return t->nrules == n && !memcmp(t->rules, rules, n * sizeof(*rules));
+	if (t->nrules != n || (n && memcmp(t->rules, rules, n * sizeof(*rules))))
+		return 0;
+	if (!hide || !t->has_hide)
+		return !hide && !t->has_hide;
+	return git_oid_equal(&t->hide, hide);
 }
 
-/* The tips proved clean under exactly these rules; malloc'd, *n of them. */
+/* The tips proved clean for the same proof; malloc'd, *n of them. */
 static git_oid *memo_tips(const struct pg_commits_memo *m, const struct pg_rule **rules,
-			  size_t nrules, size_t *n)
+			  size_t nrules, const git_oid *hide, size_t *n)
 {
-	git_oid *out = pg_xcalloc(m ? m->n : 0, sizeof(*out));
+	git_oid *out = pg_xcalloc(m && m->n ? m->n : 1, sizeof(*out));
 
 	*n = 0;
 	for (size_t i = 0; m && i < m->n; i++)
-		if (same_rules(&m->tips[i], rules, nrules))
+		if (same_proof(&m->tips[i], rules, nrules, hide))
 			git_oid_cpy(&out[(*n)++], &m->tips[i].tip);
 	return out;
 }
 
 static void memo_add(struct pg_commits_memo *m, const struct pg_rule **rules, size_t nrules,
-		     const git_oid *tip)
+		     const git_oid *hide, const git_oid *tip)
 {
 	struct clean_tip *t;
 
@@ -101,8 +133,12 @@ static void memo_add(struct pg_commits_memo *m, const struct pg_rule **rules, si
 	m->tips = pg_xrealloc(m->tips, (m->n + 1) * sizeof(*m->tips));
 	t = &m->tips[m->n++];
 	t->rules = pg_xmalloc((nrules ? nrules : 1) * sizeof(*rules));
-	memcpy(t->rules, rules, nrules * sizeof(*rules));
+	if (nrules)
+		memcpy(t->rules, rules, nrules * sizeof(*rules));
 	t->nrules = nrules;
+	t->has_hide = hide != NULL;
+	if (hide)
+		git_oid_cpy(&t->hide, hide);
 	git_oid_cpy(&t->tip, tip);
 }
 
@@ -112,18 +148,10 @@ static int has_commit_policy(const struct pg_rule *r)
 	       (r->require_signed.set || r->subject.text || r->message.text || r->linear);
 }
 
-int pg_commits_needed(const struct pg_config *cfg, const char *ref, const char *repo_name)
+/* Scoped to refs: it sees every commit new to the ref, not only to the repository. */
+static int per_ref(const struct pg_rule *r)
 {
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		const struct pg_rule *r = &cfg->rules[i];
-
-		if (!pg_rule_applies(r, ref, repo_name))
-			continue;
-		if (r->kind == PG_RULE_PATH || has_commit_policy(r) ||
-		    (r->kind == PG_RULE_TAG && r->require_signed.set))
-			return 1;
-	}
-	return 0;
+	return r->kind != PG_RULE_PATH || r->nrefs > 0;
 }
 
 /* Does this [path] rule refuse the pusher (so its paths must be looked at)? */
@@ -155,17 +183,30 @@ static int principal_in(const struct pg_config *cfg, const struct pg_members *m,
 	return found;
 }
 
-static void offend(struct run *run, size_t rule, enum check kind, const char *detail)
+static void offence_add(struct offence *o, const struct pg_buf *label, const char *detail,
+			size_t dlen)
 {
-	struct offence *o = &run->off[rule * CK_COUNT + kind];
 	struct pg_buf line = PG_BUF_INIT;
 
 	o->count++;
 	if (o->nlines >= PG_COMMITS_SHOWN)
 		return;
-	pg_buf_printf(&line, "%s: %s", run->label.ptr, detail);
+	pg_buf_printf(&line, "%s: ", label->ptr);
+	pg_buf_put(&line, detail, dlen);
 	o->lines = pg_xrealloc(o->lines, (o->nlines + 1) * sizeof(*o->lines));
 	o->lines[o->nlines++] = pg_buf_detach(&line);
+}
+
+static void offend(struct run *run, size_t rule, enum check kind, const char *detail)
+{
+	offence_add(&run->off[rule * CK_COUNT + kind], &run->label, detail, strlen(detail));
+}
+
+static void offence_free(struct offence *o)
+{
+	for (size_t j = 0; j < o->nlines; j++)
+		free(o->lines[j]);
+	free(o->lines);
 }
 
 /* abbrev "subject", the subject cut short on a character boundary. */
@@ -190,20 +231,43 @@ static void make_label(struct pg_buf *out, const git_commit *commit)
 	pg_buf_putc(out, '"');
 }
 
+/* A path rule that this commit has not hit yet and that sees it. */
+static int path_rule_open(const struct run *run, size_t i)
+{
+	return run->rules[i]->kind == PG_RULE_PATH && run->active[i] && !run->hit[i];
+}
+
+/*
+ * PATH as rule I matches it: as written with case = sensitive, else
+ * folded (pathname.h); the fold is made once per path, on first need.
+ */
+static const char *spelled(struct run *run, size_t i, const char *path, size_t len,
+			   int *folded)
+{
+	if (run->rules[i]->case_sensitive)
+		return path;
+	if (!*folded) {
+		pg_buf_reset(&run->folded);
+		pg_path_fold(&run->folded, path, len);
+		*folded = 1;
+	}
+	return run->folded.ptr;
+}
+
 static int on_path(const char *path, size_t len, void *arg)
 {
 	struct run *run = arg;
+	int folded = 0;
 
-	(void)len;
 	for (size_t i = 0; i < run->nrules; i++) {
-		if (run->rules[i]->kind != PG_RULE_PATH || run->hit[i])
-			continue;
-		if (!pg_glob_match(run->rules[i]->pattern, path))
+		if (!path_rule_open(run, i) ||
+		    !pg_glob_match(run->pattern[i], spelled(run, i, path, len, &folded)))
 			continue;
 		run->hit[i] = 1;
 		offend(run, i, CK_PATH, path);
-		if (--run->nhit_left == 0)
-			return 1;	/* every rule refused this commit already */
+		/* Every rule refused this commit already; names may still need a look. */
+		if (--run->nhit_left == 0 && !run->names_on)
+			return 1;
 	}
 	return 0;
 }
@@ -212,16 +276,27 @@ static int on_path(const char *path, size_t len, void *arg)
 static int on_enter(const char *dir, size_t len, void *arg)
 {
 	struct run *run = arg;
+	int folded = 0;
 
-	(void)len;
 	for (size_t i = 0; i < run->nrules; i++)
-		if (run->rules[i]->kind == PG_RULE_PATH && !run->hit[i] &&
-		    pg_glob_may_match_below(run->rules[i]->pattern, dir))
+		if (path_rule_open(run, i) &&
+		    pg_glob_may_match_below(run->pattern[i], spelled(run, i, dir, len, &folded)))
 			return 1;
 	return 0;
 }
 
-static const struct pg_path_visitor visitor = { on_path, on_enter };
+static int on_bad_name(const char *path, size_t len, void *arg)
+{
+	struct run *run = arg;
+
+	if (!run->bad_name_hit) {
+		run->bad_name_hit = 1;
+		offence_add(&run->bad_names, &run->label, path, len);
+	}
+	return 0;
+}
+
+static const struct pg_path_visitor visitor = { on_path, on_enter, on_bad_name };
 
 static int check_signature(struct run *run, size_t i, int *checked, int *good,
 			   const char **principal, struct pg_buf *why)
@@ -265,6 +340,8 @@ static int on_commit(git_commit *commit, void *arg)
 	struct pg_buf subject = PG_BUF_INIT, why = PG_BUF_INIT;
 	int checked = 0, good = 0, rc = 0;
 	const char *principal = NULL;
+	/* Rules for every ref, and the names check, see a commit once: when it is new. */
+	int repo_new = !run->repo_new || pg_oidset_contains(run->repo_new, git_commit_id(commit));
 	size_t npath = 0;
 
 	run->commit = commit;
@@ -274,7 +351,8 @@ static int on_commit(git_commit *commit, void *arg)
 		const struct pg_rule *r = run->rules[i];
 
 		if (r->kind == PG_RULE_PATH) {
-			npath++;
+			run->active[i] = repo_new || per_ref(r);
+			npath += run->active[i];
 			continue;
 		}
 		if (r->linear && git_commit_parentcount(commit) > 1)
@@ -286,12 +364,25 @@ static int on_commit(git_commit *commit, void *arg)
 		if (r->require_signed.set)
 			rc = check_signature(run, i, &checked, &good, &principal, &why);
 	}
-	if (rc == 0 && npath) {
+	if (rc == 0 && (npath || repo_new)) {
+		struct pg_path_visitor v = visitor;
+
 		memset(run->hit, 0, run->nrules);
 		run->nhit_left = npath;
+		run->bad_name_hit = 0;
+		run->names_on = repo_new;
+		if (!repo_new)
+			v.bad_name = NULL;
+		if (!npath)
+			v.path = NULL;	/* names only */
 		if (!run->paths)
 			run->paths = pg_pathwalk_new(run->c->repo);
-		rc = pg_pathwalk_commit(run->paths, commit, &visitor, run);
+		/*
+		 * Names need only what no parent had; a path rule needs what a
+		 * clean merge would not have.
+		 */
+		rc = pg_pathwalk_commit(run->paths, commit,
+					npath ? PG_MERGE_BASE : PG_MERGE_PARENTS, &v, run);
 	}
 	pg_buf_free(&subject);
 	pg_buf_free(&why);
@@ -387,11 +478,35 @@ static void way_forward(struct pg_finding *f, const struct run *run,
 	}
 }
 
+/* Names a checkout must never write are refused on every ref, by no rule of the admin's. */
+static void report_bad_names(struct run *run, struct pg_verdict *v)
+{
+	const struct offence *o = &run->bad_names;
+	struct pg_buf why = PG_BUF_INIT;
+	struct pg_finding *f;
+
+	plural(&why, o->count, "new commit adds", "new commits add");
+	pg_buf_puts(&why, " a path that git clients read as .git or outside the work tree");
+	f = pg_verdict_add(v, NULL, 0, "%s", why.ptr);
+	for (size_t j = 0; j < o->nlines; j++)
+		pg_finding_addf(f, "%s", o->lines[j]);
+	if (o->count > o->nlines)
+		pg_finding_addf(f, "... and %zu more", o->count - o->nlines);
+	pg_finding_addf(f, "macOS and Windows checkouts treat names like .GIT, git~1 or .git. "
+			"as .git (git fsck: hasDotgit); rename the path and push again");
+	v->protected = 1;
+	pg_buf_free(&why);
+}
+
 /* Add the findings; returns how many problems there were. */
 static size_t report(struct run *run, struct pg_verdict *v)
 {
 	size_t problems = 0;
 
+	if (run->bad_names.count) {
+		report_bad_names(run, v);
+		problems++;
+	}
 	for (size_t i = 0; i < run->nrules; i++) {
 		const struct pg_rule *r = run->rules[i];
 
@@ -456,6 +571,88 @@ static int check_tag(const struct pg_commit_checks *c, const struct pg_update *u
 	return 0;
 }
 
+/* The rules that look at this update's commits, in configuration order. */
+static int select_rules(const struct pg_commit_checks *c, const struct pg_update *u,
+			struct run *run, struct pg_verdict *v)
+{
+	const struct pg_config *cfg = c->cfg;
+
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct pg_rule *r = &cfg->rules[i];
+
+		if (!pg_rule_applies(r, u->ref, c->repo_name))
+			continue;
+		if (r->kind == PG_RULE_TAG && r->require_signed.set) {
+			if (check_tag(c, u, r, v) < 0)
+				return -1;
+		} else if (has_commit_policy(r) ||
+			   (r->kind == PG_RULE_PATH && path_rule_refuses(c, r))) {
+			run->rules[run->nrules++] = r;
+		}
+	}
+	return 0;
+}
+
+static void fold_patterns(struct run *run)
+{
+	for (size_t i = 0; i < run->nrules; i++) {
+		const struct pg_rule *r = run->rules[i];
+		struct pg_buf b = PG_BUF_INIT;
+
+		if (r->kind != PG_RULE_PATH)
+			continue;
+		if (r->case_sensitive)
+			pg_buf_puts(&b, r->pattern);
+		else
+			pg_path_fold_pattern(&b, r->pattern);
+		run->pattern[i] = pg_buf_detach(&b);
+	}
+}
+
+/*
+ * Walk what the update brings: the commits new to the ref when a rule is
+ * scoped to refs, with the ones new to the repository marked for the
+ * rest; else only the commits new to the repository.
+ */
+static int walk_update(struct run *run, const struct pg_update *u, enum pg_change change,
+		       const git_oid *tip)
+{
+	const struct pg_commit_checks *c = run->c;
+	struct pg_oidset *repo_new = NULL;
+	git_oid old, *seen;
+	const git_oid *hide = NULL;
+	size_t nseen;
+	int rc = 0, scoped = 0;
+
+	for (size_t i = 0; i < run->nrules; i++)
+		scoped |= per_ref(run->rules[i]);
+	if (scoped && change != PG_CHANGE_CREATE) {
+		if (git_oid_fromstr(&old, u->old_hex) < 0) {
+			pg_error_set("bad object id %s", u->old_hex);
+			return -1;
+		}
+		hide = &old;
+		repo_new = pg_oidset_new();
+		rc = pg_walk_collect_new(c->repo, tip, repo_new);
+	}
+	run->repo_new = repo_new;
+	seen = memo_tips(c->memo, run->rules, run->nrules, hide, &nseen);
+	if (rc == 0)
+		rc = pg_walk_new_commits(c->repo, tip, hide, seen, nseen, on_commit, run);
+	if (rc == 0 && !run->bad_names.count) {
+		int clean = 1;
+
+		for (size_t i = 0; i < run->nrules * CK_COUNT; i++)
+			clean &= run->off[i].count == 0;
+		if (clean)
+			memo_add(c->memo, run->rules, run->nrules, hide, tip);
+	}
+	free(seen);
+	pg_oidset_free(repo_new);
+	run->repo_new = NULL;
+	return rc;
+}
+
 int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u,
 		     enum pg_change change, struct pg_verdict *v)
 {
@@ -470,43 +667,38 @@ int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u
 	memset(&run, 0, sizeof(run));
 	run.c = c;
 	run.ref = u->ref;
-	run.rules = pg_xcalloc(cfg->nrules, sizeof(*run.rules));
-	for (size_t i = 0; i < cfg->nrules && rc == 0; i++) {
-		const struct pg_rule *r = &cfg->rules[i];
+	run.rules = pg_xcalloc(cfg->nrules ? cfg->nrules : 1, sizeof(*run.rules));
+	if (!c->names_only)
+		rc = select_rules(c, u, &run, v);
+	if (rc == 0) {
+		size_t n = run.nrules ? run.nrules : 1;
 
-		if (!pg_rule_applies(r, u->ref, c->repo_name))
-			continue;
-		if (r->kind == PG_RULE_TAG && r->require_signed.set)
-			rc = check_tag(c, u, r, v);
-		else if (has_commit_policy(r) ||
-			 (r->kind == PG_RULE_PATH && path_rule_refuses(c, r)))
-			run.rules[run.nrules++] = r;
-	}
-	if (rc == 0 && run.nrules) {
-		run.off = pg_xcalloc(run.nrules * CK_COUNT, sizeof(*run.off));
-		run.hit = pg_xcalloc(run.nrules, 1);
+		run.pattern = pg_xcalloc(n, sizeof(*run.pattern));
+		run.off = pg_xcalloc(n * CK_COUNT, sizeof(*run.off));
+		run.active = pg_xcalloc(n, 1);
+		run.hit = pg_xcalloc(n, 1);
+		fold_patterns(&run);
 		if (git_oid_fromstr(&tip, u->new_hex) < 0) {
 			pg_error_set("bad object id %s", u->new_hex);
 			rc = -1;
 		} else {
-			size_t nseen;
-			git_oid *seen = memo_tips(c->memo, run.rules, run.nrules, &nseen);
-
-			rc = pg_walk_new_commits(c->repo, &tip, seen, nseen, on_commit, &run);
-			free(seen);
+			rc = walk_update(&run, u, change, &tip);
 		}
-		if (rc == 0 && !report(&run, v))
-			memo_add(c->memo, run.rules, run.nrules, &tip);
-		for (size_t i = 0; i < run.nrules * CK_COUNT; i++) {
-			for (size_t j = 0; j < run.off[i].nlines; j++)
-				free(run.off[i].lines[j]);
-			free(run.off[i].lines);
-		}
+		if (rc == 0)
+			report(&run, v);
+		for (size_t i = 0; i < run.nrules * CK_COUNT; i++)
+			offence_free(&run.off[i]);
+		for (size_t i = 0; i < run.nrules; i++)
+			free(run.pattern[i]);
 	}
+	offence_free(&run.bad_names);
 	pg_pathwalk_free(run.paths);
+	free(run.pattern);
 	free(run.off);
+	free(run.active);
 	free(run.hit);
 	free(run.rules);
 	pg_buf_free(&run.label);
+	pg_buf_free(&run.folded);
 	return rc;
 }

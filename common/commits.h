@@ -38,17 +38,15 @@ struct pg_commit_checks {
 	const char *via;
 	const char *no_user_why;
 	struct pg_commits_memo *memo;		/* may be NULL */
+	int names_only;		/* an import: no rule, only the .git alias check */
 };
 
 /*
- * 1 when some rule of CFG would need the new commits of an update of REF:
- * the engine only walks history when it must.
- */
-int pg_commits_needed(const struct pg_config *cfg, const char *ref, const char *repo_name);
-
-/*
  * Check the new commits of U (a CHANGE, already classified) against every
- * rule that applies, adding findings to V.  0, or -1 on an internal error
+ * rule that applies, adding findings to V: a rule scoped to refs sees the
+ * commits new to U's ref, a [path] rule for every ref those new to the
+ * repository, and the names of what those add are checked for .git
+ * aliases whatever the rules.  0, or -1 on an internal error
  * (pg_error_set); the caller then fails closed.
  */
 int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u,

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "gitinit.h"
 #include "identity.h"
+#include "import.h"
 #include "report.h"
 
 #include <stdio.h>
@@ -277,6 +278,44 @@ static void fail_closed(struct pg_verdict *v, const char *why)
 	v->protected = 1;
 }
 
+/*
+ * -o import=REASON (import.h): 1 when it is granted for U, so that only
+ * the names of its commits are checked; a refusal is a finding.
+ */
+static int decide_import(struct pg_engine *e, const struct pg_update *u, enum pg_change change,
+			 struct pg_verdict *v)
+{
+	const char *reason = pg_import_option((const char *const *)e->options, e->noptions);
+	const struct pg_rule *r, *any;
+	struct pg_finding *f;
+
+	if (!reason || change == PG_CHANGE_DELETE)
+		return 0;
+	r = pg_import_rule(e->cfg, u->ref, e->repo_name, e->user);
+	if (r && *reason) {
+		pg_verdict_note(v, r, 1, "import = %s: %s imports with reason \"%s\"; "
+				"commit and path rules are skipped, the update is logged",
+				r->import.text, e->user, reason);
+		v->imported = 1;
+		return 1;
+	}
+	any = pg_import_any_rule(e->cfg, u->ref, e->repo_name);
+	if (r) {
+		f = pg_verdict_add(v, r, 0, "an import needs a reason");
+		pg_finding_addf(f, "push again with -o import=REASON, e.g. -o import=\"CHG-123: "
+				"history from the old server\"");
+	} else if (any) {
+		f = pg_verdict_add(v, any, 0, "%s may not import", e->user ? e->user : "an unidentified pusher");
+		pg_finding_addf(f, "import = %s (%s:%d); only they may push with -o import",
+				any->import.text, any->import.file, any->import.line);
+	} else if (pg_policy_protects(e->cfg, u->ref, e->repo_name)) {
+		f = pg_verdict_add(v, NULL, 0, "-o import is not allowed on this ref");
+		pg_finding_addf(f, "no rule for it has an import list; an admin adds "
+				"import = MEMBERS to its [branch] section");
+	}
+	return 0;
+}
+
 static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v,
 		   enum pg_scope scope, int brief)
 {
@@ -296,7 +335,8 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 		return;
 	}
 	refs = scope != PG_SCOPE_COMMITS && pg_policy_protects(e->cfg, u->ref, e->repo_name);
-	commits = scope != PG_SCOPE_REFS && pg_commits_needed(e->cfg, u->ref, e->repo_name);
+	/* Every update that brings commits has their names checked (commits.h). */
+	commits = scope != PG_SCOPE_REFS;
 	if (!refs && !commits)
 		return;		/* no rule looks at this update */
 	/* The repository tells a fast-forward from a rewrite, and the new commits. */
@@ -324,11 +364,12 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 	if (commits) {
 		struct pg_commit_checks cc = {
 			e->repo, e->cfg, e->cfg->allowed, e->repo_name,
-			e->user, e->via, e->no_user_why, e->memo
+			e->user, e->via, e->no_user_why, e->memo, 0
 		};
 
 		if (!e->memo)
 			cc.memo = e->memo = pg_commits_memo_new();
+		cc.names_only = decide_import(e, u, change, v);
 
 		if (pg_commits_check(&cc, u, change, v) < 0)
 			fail_closed(v, pg_error_last());
@@ -353,11 +394,16 @@ static struct pg_audit_push audit_push(const struct pg_engine *e)
  * An update post-receive will have to log needs a log that can take it,
  * known before the ref moves: else refuse it now.
  */
-static void check_log_ready(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v)
+static void check_log_ready(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v,
+			    enum pg_scope scope)
 {
 	struct pg_finding *f;
+	/* Imports are known where push options are: pre-receive. */
+	int logged = (scope != PG_SCOPE_COMMITS &&
+		      pg_audit_release_rule(e->cfg, u->ref, e->repo_name)) ||
+		     (scope != PG_SCOPE_REFS && v->imported);
 
-	if (v->rejected || !pg_audit_release_rule(e->cfg, u->ref, e->repo_name))
+	if (v->rejected || !logged)
 		return;
 	if (!e->log_checked) {
 		e->log_checked = 1;
@@ -369,7 +415,8 @@ static void check_log_ready(struct pg_engine *e, const struct pg_update *u, stru
 		return;
 	f = pg_verdict_add(v, NULL, 0, "the release log cannot be written; failing closed");
 	pg_finding_addf(f, "%s", e->log_error);
-	pg_finding_addf(f, "this update must be logged (release = yes); an admin must fix the log");
+	pg_finding_addf(f, "this update must be logged (%s); an admin must fix the log",
+			v->imported ? "an import" : "release = yes");
 }
 
 size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
@@ -382,8 +429,8 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		/* A broken configuration is explained once, not once per ref. */
 		decide(e, &u[i], &v[i], scope, i > 0);
-		if (e->config_ok && scope != PG_SCOPE_COMMITS)
-			check_log_ready(e, &u[i], &v[i]);
+		if (e->config_ok)
+			check_log_ready(e, &u[i], &v[i], scope);
 		refused += v[i].rejected;
 	}
 	if (e->config_ok) {

@@ -178,17 +178,13 @@ static void decide_rule(const struct pg_config *cfg, const struct pg_rule *r,
 	struct governing g = governing_list(r, req->change);
 	int nobody = g.m ? g.m->nobody : !g.default_everyone;
 	int everyone = g.m ? g.m->everyone : g.default_everyone;
-	struct pg_buf list = PG_BUF_INIT, fwd = PG_BUF_INIT, what = PG_BUF_INIT;
+	struct pg_buf list = PG_BUF_INIT, fwd = PG_BUF_INIT;
 	struct pg_finding *f;
-	struct pg_applied *a;
 	const char *name = ref_short(r, req->ref);
 	int warn = r->mode == PG_MODE_WARN;
 	int ok;
 
 	describe_list(&list, &g);
-	v->applied = pg_xrealloc(v->applied, (v->napplied + 1) * sizeof(*v->applied));
-	a = &v->applied[v->napplied++];
-	a->rule = r;
 
 	if (nobody) {
 		ok = 0;
@@ -215,12 +211,27 @@ static void decide_rule(const struct pg_config *cfg, const struct pg_rule *r,
 	if (f)
 		pg_finding_addf(f, "%s; %s", list.ptr, fwd.ptr);
 
-	a->ok = ok;
-	pg_buf_printf(&what, "%s: %s", list.ptr,
-		      ok ? "allowed" : warn ? "would reject (mode = warn)" : "rejects");
-	a->what = pg_buf_detach(&what);
+	pg_verdict_note(v, r, ok, "%s: %s", list.ptr,
+			ok ? "allowed" : warn ? "would reject (mode = warn)" : "rejects");
 	pg_buf_free(&list);
 	pg_buf_free(&fwd);
+}
+
+void pg_verdict_note(struct pg_verdict *v, const struct pg_rule *rule, int ok,
+		     const char *what_fmt, ...)
+{
+	struct pg_buf what = PG_BUF_INIT;
+	struct pg_applied *a;
+	va_list ap;
+
+	va_start(ap, what_fmt);
+	pg_buf_vprintf(&what, what_fmt, ap);
+	va_end(ap);
+	v->applied = pg_xrealloc(v->applied, (v->napplied + 1) * sizeof(*v->applied));
+	a = &v->applied[v->napplied++];
+	a->rule = rule;
+	a->ok = ok;
+	a->what = pg_buf_detach(&what);
 }
 
 void pg_policy_decide(const struct pg_config *cfg, const struct pg_request *req,

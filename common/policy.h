@@ -48,6 +48,7 @@ struct pg_verdict {
 	enum pg_change change;
 	int rejected;		/* some finding is not a warning */
 	int protected;		/* some branch or tag rule matched */
+	int imported;		/* -o import was granted: to be logged */
 	struct pg_finding *findings;
 	size_t nfindings;
 	struct pg_applied *applied;
@@ -74,6 +75,10 @@ struct pg_finding *pg_verdict_add(struct pg_verdict *v, const struct pg_rule *ru
 void pg_finding_addf(struct pg_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pg_verdict_clear(struct pg_verdict *v);
+
+/* Note for `pushgate explain` that RULE was applied: OK or not, and what it said. */
+void pg_verdict_note(struct pg_verdict *v, const struct pg_rule *rule, int ok,
+		     const char *what_fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The first 7 hex digits of an id, as git abbreviates. */
 void pg_abbrev(char out[8], const char *hex);
