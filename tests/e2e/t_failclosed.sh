@@ -118,7 +118,10 @@ expect_contains "as an internal error" "$out" "REJECTED refs/heads/main: interna
 expect_contains "naming the object" "$out" "cannot read object 111111111111"
 echo "$cur $missing refs/heads/other" | (cd "$srv" && GIT_DIR=. PUSHGATE_USER=alice \
 	"$PUSHGATE_BUILD/hooks/pre-receive") >"$out" 2>&1
-check "on an unprotected ref it does not matter" test $? -eq 0
+# Every ref's new commits are read (paths that are .git on macOS or
+# Windows are refused on any ref), so an unreadable one fails closed there too.
+check "on an unprotected ref a missing object fails closed too" test $? -ne 0
+expect_contains "as an internal error there too" "$out" "REJECTED refs/heads/other: internal error; failing closed"
 sed -i '1a atomic = no' "$PUSHGATE_CONFIG"
 (cd "$srv" && GIT_DIR=. PUSHGATE_USER=alice "$PUSHGATE_BUILD/hooks/update" \
 	refs/heads/main "$cur" "$missing") >"$out" 2>&1
