@@ -44,6 +44,15 @@ static void block(struct pg_buf *out, const char *ref, const struct pg_finding *
 
 void pg_report_verdict(struct pg_buf *out, const char *ref, const struct pg_verdict *v)
 {
+	struct pg_buf line = PG_BUF_INIT;
+
 	for (size_t i = 0; i < v->nfindings; i++)
 		block(out, ref, &v->findings[i]);
+	/* An import skips rules: the pusher must not mistake it for a checked push. */
+	if (v->imported && !v->rejected) {
+		pg_buf_printf(&line, "IMPORT %s: the commit and path rules were skipped; "
+			      "the update is written to the release log with its reason", ref);
+		pg_report_line(out, line.ptr);
+	}
+	pg_buf_free(&line);
 }
