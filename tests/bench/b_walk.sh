@@ -14,14 +14,21 @@
 #       own time is recorded by a wrapper hook, its peak RSS by GNU time;
 #   (d) a push of main onto main~100 (100 first-parent commits, and the
 #       side-branch commits of their merges: about 190 new commits), no
-#       hooks and pushgate's, interleaved, medians of 3.
+#       hooks and pushgate's, interleaved, medians of 3;
+#   (e) main fast-forwarded over about L commits (default 10000) that
+#       another branch of the repository already has: no object is new to
+#       the repository, every commit is new to main, so main's commit rules
+#       (and, in a second policy, a [path] rule with refs = refs/heads/main)
+#       see all of them; medians of 3 against `git log --raw` over the
+#       same range.
 # Environment: N (commits, default 50000), F (files, default 5000), SEED,
 # K (the small push, default 100), BENCH_CONFIG (a pushgate configuration
 # to use instead of the default one below).
 set -eu
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-N=${N:-50000} F=${F:-5000} SEED=${SEED:-1} K=${K:-100}
+N=${N:-50000} F=${F:-5000} SEED=${SEED:-1} K=${K:-100} L=${L:-10000}
+[ "$N" -gt "$L" ] || L=$((N / 2))
 [ "$N" -gt "$K" ] || K=$((N / 2))
 T=$(mktemp -d /tmp/pushgate-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -222,6 +229,62 @@ for i in 1 2 3; do
 	rm -rf "$T/dplain$i.git" "$T/dgate$i.git"
 done
 
+# ---- (e) main fast-forwarded over L commits another branch has ----
+# The first-parent depth whose range holds at least L commits, by bisection.
+lo=1 hi=$(git -C "$T/src.git" rev-list --first-parent --count main)
+hi=$((hi - 1))
+while [ "$lo" -lt "$hi" ]; do
+	mid=$(((lo + hi) / 2))
+	if [ "$(git -C "$T/src.git" rev-list --count "main~$mid..main")" -ge "$L" ]; then
+		hi=$mid
+	else
+		lo=$((mid + 1))
+	fi
+done
+e_base=$(git -C "$T/src.git" rev-parse "main~$lo")
+e_new=$(git -C "$T/src.git" rev-list --count "$e_base..main")
+e_floor=()
+for i in 1 2 3; do
+	timed t git -C "$T/src.git" log --raw --no-renames --no-abbrev "$e_base..main" >/dev/null
+	e_floor+=("$t")
+done
+e_floor=$(median "${e_floor[@]}")
+git init -q --bare "$T/ff.git"
+git -C "$T/src.git" push --quiet "file://$T/ff.git" "main:refs/heads/feature" "$e_base:refs/heads/main"
+install_hooks "$T/ff.git"
+scoped_config=$T/scoped.ini
+cat >"$scoped_config" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+[branch "main"]
+push = alice
+subject = ^CHG-[0-9]+:
+[path "secrets/**"]
+refs = refs/heads/main
+deny = yes
+INI
+chmod 0644 "$scoped_config"
+e_pre=() e_pre2=() e_why=
+for i in 1 2 3; do
+	for which in default scoped; do
+		git -C "$T/ff.git" update-ref refs/heads/main "$e_base"
+		if [ "$which" = scoped ]; then
+			PUSHGATE_CONFIG=$scoped_config push ff "$T/ff.git" main
+		else
+			push ff "$T/ff.git" main
+		fi
+		pre_times
+		if [ "$push_rc" != 0 ] || [ -z "$pre_us" ]; then
+			e_why="$which: $push_why"
+		elif [ "$which" = scoped ]; then
+			e_pre2+=("$pre_us")
+		else
+			e_pre+=("$pre_us")
+		fi
+	done
+done
+rm -rf "$T/ff.git"
+
 # ---- the table ----
 per() { awk -v u="$1" -v n="$2" 'BEGIN {printf "%6.1f us/commit", u / n}'; }
 echo "commit walk: a generated history over file:// (seed $SEED), pushgate config: $config_what"
@@ -271,4 +334,15 @@ else
 fi
 if [ "${#d_pre[@]}" = 3 ]; then
 	printf '      pre-receive own time                                 %9s\n' "$(s "$(median "${d_pre[@]}")")"
+fi
+printf '  (e) main fast-forwarded over %d commits branch feature already has, medians of 3:\n' "$e_new"
+printf '      floor: git log --raw over the same range              %9s  %s\n' "$(s "$e_floor")" "$(per "$e_floor" "$e_new")"
+if [ "${#e_pre[@]}" = 3 ] && [ "${#e_pre2[@]}" = 3 ]; then
+	e1=$(median "${e_pre[@]}") e2=$(median "${e_pre2[@]}")
+	printf '      pre-receive, default policy (main: subject rule)      %9s  %s  x%.2f the floor\n' \
+		"$(s "$e1")" "$(per "$e1" "$e_new")" "$(awk -v a="$e1" -v b="$e_floor" 'BEGIN {print a / b}')"
+	printf '      pre-receive, + [path] refs = refs/heads/main          %9s  %s  x%.2f the floor\n' \
+		"$(s "$e2")" "$(per "$e2" "$e_new")" "$(awk -v a="$e2" -v b="$e_floor" 'BEGIN {print a / b}')"
+else
+	printf '      pushgate hooks                                       rejected: %s\n' "$e_why"
 fi
