@@ -124,7 +124,7 @@ clean:
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 30
 FUZZ_TIMEOUT  ?= 10
-FUZZ_NAMES    ?= sshsig signers logline json glob config updates
+FUZZ_NAMES    ?= sshsig signers logline json glob pathname config updates
 FUZZ_ARGS     ?=
 FUZZ_BUILD    := $(BUILD)/fuzz
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
@@ -133,7 +133,7 @@ FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -We
 FUZZ_LIBS     := $(shell pkg-config --libs inih libcrypto)
 # The parsers and what they call; none of them needs libgit2.
 FUZZ_LIB_SRCS := $(addprefix common/,buf.c error.c escape.c wire.c readfile.c sshsig.c \
-                 signers.c json.c logline.c glob.c update.c identity.c inifile.c config.c)
+                 signers.c json.c logline.c glob.c pathname.c update.c identity.c inifile.c config.c)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:common/%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 

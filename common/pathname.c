@@ -88,6 +88,20 @@ static void fold_chars(struct pg_buf *out, const char *s, size_t len, int drop_i
 	}
 }
 
+/* 1 when LEN bytes of S are well-formed UTF-8. */
+static int well_formed(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned cp;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		n = 1;
+		if (u[i] >= 0x80 && !(n = pg_utf8_seq(u + i, len - i, &cp)))
+			return 0;
+	}
+	return 1;
+}
+
 static void fold_component(struct pg_buf *out, const char *s, size_t len)
 {
 	const char *colon = memchr(s, ':', len);
@@ -96,7 +110,12 @@ static void fold_component(struct pg_buf *out, const char *s, size_t len)
 	/* "name:stream" is a stream of name on NTFS. */
 	if (colon && colon > s)
 		len = (size_t)(colon - s);
-	fold_chars(out, s, len, 1);
+	/*
+	 * HFS+ and APFS take only UTF-8 names, so only those have code points
+	 * to ignore; dropping them between ill-formed bytes would also join
+	 * the bytes around them into new characters.
+	 */
+	fold_chars(out, s, len, well_formed(s, len));
 	/* NTFS drops trailing dots and spaces: "crypto. " is "crypto". */
 	end = out->len;
 	while (end > mark && (out->ptr[end - 1] == '.' || out->ptr[end - 1] == ' '))
