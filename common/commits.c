@@ -610,9 +610,55 @@ static void fold_patterns(struct run *run)
 }
 
 /*
- * Walk what the update brings: the commits new to the ref when a rule is
- * scoped to refs, with the ones new to the repository marked for the
- * rest; else only the commits new to the repository.
+ * Append to *TIPS the commits of the refs other than REF that every rule
+ * of RUN scoped to refs also covers: what they reach was checked by these
+ * same rules when it became new to them.  For a ref being CREATED, also
+ * every protected ref: a branch cut from main trusts what main's own rules
+ * accepted, rather than holding main's whole history to the new branch's
+ * rules; what only unprotected refs reach is still checked.
+ */
+static int covered_tips(struct run *run, const char *ref, int created, git_oid **tips, size_t *n)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *r;
+	int rc = 0, err;
+
+	if (git_reference_iterator_new(&it, run->c->repo) < 0) {
+		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
+		return -1;
+	}
+	while ((err = git_reference_next(&r, it)) == 0) {
+		const char *name = git_reference_name(r);
+		git_object *obj = NULL;
+		int all = strcmp(name, ref) != 0;
+
+		for (size_t i = 0; all && i < run->nrules; i++)
+			if (per_ref(run->rules[i]))
+				all = pg_rule_applies(run->rules[i], name, run->c->repo_name);
+		if (!all && created && strcmp(name, ref))
+			all = pg_policy_protects(run->c->cfg, name, run->c->repo_name);
+		if (all && git_reference_peel(&obj, r, GIT_OBJECT_COMMIT) == 0) {
+			*tips = pg_xrealloc(*tips, (*n + 1) * sizeof(**tips));
+			git_oid_cpy(&(*tips)[(*n)++], git_object_id(obj));
+		}
+		git_error_clear();	/* a ref to a tree or a blob covers no commit */
+		git_object_free(obj);
+		git_reference_free(r);
+	}
+	if (err != GIT_ITEROVER) {
+		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
+		rc = -1;
+	}
+	git_reference_iterator_free(it);
+	return rc;
+}
+
+/*
+ * Walk what the update brings.  With a rule scoped to refs: the commits
+ * that neither the ref's old tip nor another ref under the same rules
+ * reached (for a created ref: nor a protected ref), with
+ * the ones new to the repository marked for the other rules and the name
+ * check; else only the commits new to the repository.
  */
 static int walk_update(struct run *run, const struct pg_update *u, enum pg_change change,
 		       const git_oid *tip)
@@ -626,17 +672,25 @@ static int walk_update(struct run *run, const struct pg_update *u, enum pg_chang
 
 	for (size_t i = 0; i < run->nrules; i++)
 		scoped |= per_ref(run->rules[i]);
-	if (scoped && change != PG_CHANGE_CREATE) {
-		if (git_oid_fromstr(&old, u->old_hex) < 0) {
+	seen = memo_tips(c->memo, run->rules, run->nrules, NULL, &nseen);
+	if (scoped) {
+		/* The zero id hides nothing: a created ref had no old tip. */
+		memset(&old, 0, sizeof(old));
+		if (change != PG_CHANGE_CREATE && git_oid_fromstr(&old, u->old_hex) < 0) {
 			pg_error_set("bad object id %s", u->old_hex);
+			free(seen);
 			return -1;
 		}
 		hide = &old;
-		repo_new = pg_oidset_new();
-		rc = pg_walk_collect_new(c->repo, tip, repo_new);
+		free(seen);
+		seen = memo_tips(c->memo, run->rules, run->nrules, hide, &nseen);
+		rc = covered_tips(run, u->ref, change == PG_CHANGE_CREATE, &seen, &nseen);
+		if (rc == 0) {
+			repo_new = pg_oidset_new();
+			rc = pg_walk_collect_new(c->repo, tip, repo_new);
+		}
 	}
 	run->repo_new = repo_new;
-	seen = memo_tips(c->memo, run->rules, run->nrules, hide, &nseen);
 	if (rc == 0)
 		rc = pg_walk_new_commits(c->repo, tip, hide, seen, nseen, on_commit, run);
 	if (rc == 0 && !run->bad_names.count) {

@@ -59,7 +59,7 @@ static int walk(git_repository *repo, const git_oid *tip, const git_oid *hide,
 	if (!start)
 		return 0;	/* a tag of a tree or blob brings no commit */
 	/* An old tip that is no commit hides nothing: every commit is new to the ref. */
-	if (hide && peel_commit(&hidden, repo, hide) < 0) {
+	if (hide && !git_oid_is_zero(hide) && peel_commit(&hidden, repo, hide) < 0) {
 		git_fail("cannot read the ref's old tip");
 		git_object_free(start);
 		return -1;

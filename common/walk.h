@@ -15,8 +15,10 @@ struct pg_oidset;
  * Call CB for every commit reachable from TIP and not from HIDE, nor from
  * any of the NSEEN commits in SEEN.  HIDE NULL means every ref of REPO
  * (new to the repository: in pre-receive the refs have not moved yet);
- * else it is the old tip of the ref being updated (new to that ref).  A
- * HIDE that is no commit hides every ref.  Annotated tags are peeled; a
+ * else it is the old tip of the ref being updated (new to that ref), and
+ * the zero id hides nothing but SEEN (a ref being created).  A HIDE
+ * that is no commit (a ref moved from a tag of a tree) hides nothing
+ * either.  Annotated tags are peeled; a
  * TIP that is not a commit yields nothing.  CB returns 0 to go on, 1 to
  * stop early, -1 for an error (with pg_error_set).  Returns 0 or -1.
  */

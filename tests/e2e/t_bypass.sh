@@ -81,6 +81,12 @@ expect_contains "1: naming the merge" "$out" "\"merge old work\": src/crypto/"
 m=$(git -C "$w" commit-tree -p "$old" -p main -m "merge, old parent first" "$tree")
 push_as bob "$out" -C "$w" push origin "$m:refs/heads/main"
 check "1: the same with the old commit as first parent is refused" test $? -ne 0
+m=$(git -C "$w" commit-tree -p main -p "$old" -p "$old~0^{commit}" -m "octopus" "$tree")
+push_as bob "$out" -C "$w" push origin "$m:refs/heads/main"
+check "1: an octopus with the old commit among its parents is refused" test $? -ne 0
+m=$(git -C "$w" commit-tree -p main -p main -m "main twice" "$tree")
+push_as bob "$out" -C "$w" push origin "$m:refs/heads/main"
+check "1: a merge naming main twice is refused" test $? -ne 0
 # Laundering: bob's own commit on top of the old one, merged in.
 git -C "$w" checkout -q "$old"
 commit "$w" "side work" docs/side.md
@@ -118,6 +124,10 @@ push = bob, carol
 subject = ^CHG-[0-9]+:
 linear = yes
 
+[branch "rel/*"]
+push = bob
+subject = ^REL-[0-9]+:
+
 [path "docs/**"]
 refs = refs/heads/main
 write = carol
@@ -142,6 +152,15 @@ check "2: main's ref-scoped path rule sees it when main moves" test $? -ne 0
 expect_contains "2: as bob changing docs" "$out" "bob may not change docs/**"
 push_as carol "$out" -C "$w" push origin HEAD:main
 check "2: carol may move main to it" test $? -eq 0
+# Creating a protected branch at them: what only unprotected refs reach is
+# checked; what a protected ref (main) already has is trusted.
+git -C "$w" fetch -q origin
+push_as bob "$out" -C "$w" push origin origin/topic:refs/heads/rel/1
+check "2: creating rel/1 at the unprotected branch's commits is refused" test $? -ne 0
+expect_contains "2: by rel/*'s subject rule" "$out" "REJECTED refs/heads/rel/1"
+expect_contains "2: naming the laundered commit" "$out" "\"no ticket here\""
+push_as bob "$out" -C "$w" push origin origin/main:refs/heads/rel/2
+check "2: creating rel/2 at main's tip is accepted: main's history is not re-checked" test $? -eq 0
 # A merge laundered the same way.
 git -C "$w" checkout -q -b x
 commit "$w" "CHG-3: x" README
