@@ -75,9 +75,21 @@ struct clean_tip {
 	git_oid tip;
 };
 
+/* A ref as it was before the push, its commit looked up when first needed. */
+struct known_ref {
+	char *name;
+	git_oid target;
+	int peeled;		/* 0 not yet, 1 COMMIT is its commit, -1 it has none */
+	git_oid commit;
+};
+
 struct pg_commits_memo {
 	struct clean_tip *tips;
 	size_t n;
+	/* The repository's refs, read once per push: they do not move before it is decided. */
+	struct known_ref *refs;
+	size_t nrefs;
+	int refs_read;
 };
 
 struct pg_commits_memo *pg_commits_memo_new(void)
@@ -92,6 +104,9 @@ void pg_commits_memo_free(struct pg_commits_memo *m)
 	for (size_t i = 0; i < m->n; i++)
 		free(m->tips[i].rules);
 	free(m->tips);
+	for (size_t i = 0; i < m->nrefs; i++)
+		free(m->refs[i].name);
+	free(m->refs);
 	free(m);
 }
 
@@ -617,19 +632,72 @@ static void fold_patterns(struct run *run)
  * accepted, rather than holding main's whole history to the new branch's
  * rules; what only unprotected refs reach is still checked.
  */
-static int covered_tips(struct run *run, const char *ref, int created, git_oid **tips, size_t *n)
+static int read_refs(struct pg_commits_memo *m, git_repository *repo)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *r;
-	int rc = 0, err;
+	int err;
 
-	if (git_reference_iterator_new(&it, run->c->repo) < 0) {
+	if (m->refs_read)
+		return 0;
+	if (git_reference_iterator_new(&it, repo) < 0) {
 		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
 		return -1;
 	}
 	while ((err = git_reference_next(&r, it)) == 0) {
-		const char *name = git_reference_name(r);
-		git_object *obj = NULL;
+
+		/* HEAD and other symbolic refs name a ref that is listed too. */
+		if (git_reference_type(r) == GIT_REFERENCE_DIRECT) {
+			struct known_ref *k;
+
+			m->refs = pg_xrealloc(m->refs, (m->nrefs + 1) * sizeof(*m->refs));
+			k = &m->refs[m->nrefs++];
+			k->name = pg_xstrdup(git_reference_name(r));
+			git_oid_cpy(&k->target, git_reference_target(r));
+			k->peeled = 0;
+		}
+		git_reference_free(r);
+	}
+	git_reference_iterator_free(it);
+	if (err != GIT_ITEROVER) {
+		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
+		return -1;
+	}
+	m->refs_read = 1;
+	return 0;
+}
+
+/* K's commit, or NULL when it names none (a tag of a tree, a blob). */
+static const git_oid *known_commit(git_repository *repo, struct known_ref *k)
+{
+	git_object *obj = NULL, *c = NULL;
+
+	if (!k->peeled) {
+		k->peeled = -1;
+		if (git_object_lookup(&obj, repo, &k->target, GIT_OBJECT_ANY) == 0 &&
+		    git_object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
+			git_oid_cpy(&k->commit, git_object_id(c));
+			k->peeled = 1;
+		}
+		git_error_clear();
+		git_object_free(c);
+		git_object_free(obj);
+	}
+	return k->peeled == 1 ? &k->commit : NULL;
+}
+
+static int covered_tips(struct run *run, const char *ref, int created, git_oid **tips, size_t *n)
+{
+	struct pg_commits_memo *m = run->c->memo, local = { 0 };
+	int rc = 0;
+
+	if (!m)
+		m = &local;
+	if (read_refs(m, run->c->repo) < 0)
+		rc = -1;
+	for (size_t j = 0; rc == 0 && j < m->nrefs; j++) {
+		const char *name = m->refs[j].name;
+		const git_oid *commit;
 		int all = strcmp(name, ref) != 0;
 
 		for (size_t i = 0; all && i < run->nrules; i++)
@@ -637,19 +705,14 @@ static int covered_tips(struct run *run, const char *ref, int created, git_oid *
 				all = pg_rule_applies(run->rules[i], name, run->c->repo_name);
 		if (!all && created && strcmp(name, ref))
 			all = pg_policy_protects(run->c->cfg, name, run->c->repo_name);
-		if (all && git_reference_peel(&obj, r, GIT_OBJECT_COMMIT) == 0) {
+		if (all && (commit = known_commit(run->c->repo, &m->refs[j]))) {
 			*tips = pg_xrealloc(*tips, (*n + 1) * sizeof(**tips));
-			git_oid_cpy(&(*tips)[(*n)++], git_object_id(obj));
+			git_oid_cpy(&(*tips)[(*n)++], commit);
 		}
-		git_error_clear();	/* a ref to a tree or a blob covers no commit */
-		git_object_free(obj);
-		git_reference_free(r);
 	}
-	if (err != GIT_ITEROVER) {
-		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
-		rc = -1;
-	}
-	git_reference_iterator_free(it);
+	for (size_t j = 0; j < local.nrefs; j++)
+		free(local.refs[j].name);
+	free(local.refs);
 	return rc;
 }
 
