@@ -269,14 +269,36 @@ static const char *spelled(struct run *run, size_t i, const char *path, size_t l
 	return run->folded.ptr;
 }
 
-static int on_path(const char *path, size_t len, void *arg)
+/*
+ * A symlink or submodule at PATH where rule I's pattern reaches below
+ * (`src` or `src/crypto` for a pattern `src/crypto/` + `*.c`): what it protects
+ * would then be read from wherever the link points.  A pattern that starts
+ * with `**` reaches below every directory, and a link is not charged to it
+ * for that alone.
+ */
+static int redirects(const struct run *run, size_t i, const char *path, unsigned mode)
+{
+	const char *pat = run->pattern[i];
+
+	if (mode != GIT_FILEMODE_LINK && mode != GIT_FILEMODE_COMMIT)
+		return 0;
+	if (!strncmp(pat, "**", 2) && (pat[2] == '/' || !pat[2]))
+		return 0;
+	return pg_glob_may_match_below(pat, path) == 1;
+}
+
+static int on_path(const char *path, size_t len, unsigned mode, void *arg)
 {
 	struct run *run = arg;
 	int folded = 0;
 
 	for (size_t i = 0; i < run->nrules; i++) {
-		if (!path_rule_open(run, i) ||
-		    !pg_glob_match(run->pattern[i], spelled(run, i, path, len, &folded)))
+		const char *p;
+
+		if (!path_rule_open(run, i))
+			continue;
+		p = spelled(run, i, path, len, &folded);
+		if (!pg_glob_match(run->pattern[i], p) && !redirects(run, i, p, mode))
 			continue;
 		run->hit[i] = 1;
 		offend(run, i, CK_PATH, path);

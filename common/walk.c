@@ -243,7 +243,10 @@ static int compare_entry(struct changes *ch, const char *name, const git_tree_en
 	}
 	/* A file appeared, changed, or (no file here now) went away. */
 	if (report && any_file && !excused(ch->how, result, basev, parent, nparents, as_file)) {
-		rc = ch->v->path(ch->path.ptr, ch->path.len, ch->arg);
+		const git_tree_entry *now = as_file(result);
+
+		rc = ch->v->path(ch->path.ptr, ch->path.len,
+				 now ? (unsigned)git_tree_entry_filemode(now) : 0, ch->arg);
 		if (rc)
 			goto out;
 	}

@@ -39,10 +39,12 @@ void pg_pathwalk_free(struct pg_pathwalk *pw);
 struct pg_path_visitor {
 	/*
 	 * Every changed path, full from the top of the tree (bytes, not
-	 * necessarily UTF-8; no quoting).  0 to go on, 1 to stop (this commit
-	 * needs no more paths), -1 for an error.  NULL: names only.
+	 * necessarily UTF-8; no quoting), and the mode the commit leaves
+	 * there (0: no file there now; a symlink or submodule may stand where
+	 * a directory would be).  0 to go on, 1 to stop (this commit needs no
+	 * more paths), -1 for an error.  NULL: names only.
 	 */
-	int (*path)(const char *path, size_t len, void *arg);
+	int (*path)(const char *path, size_t len, unsigned mode, void *arg);
 	/*
 	 * Before reading a changed directory DIR: 1 to be told about the
 	 * paths inside, 0 when nothing below it can matter.  NULL: look

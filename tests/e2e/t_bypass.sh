@@ -189,6 +189,12 @@ write = carol
 [path "Keys/**"]
 case = sensitive
 write = carol
+
+[path "certs/*.pem"]
+write = carol
+
+[path "**/*.der"]
+deny = yes
 INI
 w=$(new_clone n "$srv")
 commit "$w" "start" README
@@ -228,6 +234,10 @@ refused "5: a symlink named src/crypto is refused" src/crypto 120000 "$target"
 expect_contains "5: as a change to src/crypto/**" "$out" "bob may not change src/crypto/**"
 refused "5: a gitlink named src/crypto is refused" src/crypto 160000 "$base"
 refused "5: a symlink named src/Crypto too" src/Crypto 120000 "$target"
+refused "5: a symlink named src, above the protected directory" src 120000 "$target"
+refused "5: a symlink named certs under [path \"certs/*.pem\"]" certs 120000 "$target"
+accepted "5: a symlink elsewhere is not charged" docs/link 120000 "$target"
+accepted "5: a regular file named like a directory above is not a redirect" lib 100644 "$(echo x | git -C "$w" hash-object -w --stdin)"
 
 # .git in any spelling a checkout reads as .git: refused on every ref,
 # whoever pushes, whatever the policy says.

@@ -18,9 +18,10 @@
 static struct pg_pathwalk *pw;
 static enum pg_merge_rule how = PG_MERGE_PARENTS;
 
-static int on_path(const char *path, size_t len, void *arg)
+static int on_path(const char *path, size_t len, unsigned mode, void *arg)
 {
 	(void)arg;
+	(void)mode;
 	fwrite(path, 1, len, stdout);
 	putchar('\n');
 	return 0;
