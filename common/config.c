@@ -107,7 +107,7 @@ static const struct key_spec keys[] = {
 	{ "refs", IN_PATH, K_REFS, 0 },
 	{ "write", IN_PATH, K_RULE_MEMBERS, offsetof(struct pg_rule, write) },
 	{ "deny", IN_PATH, K_DENY, 0 },
-	{ "case", IN_PATH, K_CASE, 0 },
+	{ "case", IN_ANY_RULE, K_CASE, 0 },
 	{ "import", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, import) },
 	{ "release", IN_RULE, K_RELEASE, 0 },
 	{ "host", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.host) },

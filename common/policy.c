@@ -8,6 +8,7 @@
 #include "policy.h"
 #include "error.h"
 #include "glob.h"
+#include "pathname.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,13 +77,54 @@ static int any_glob(char *const *globs, size_t n, const char *s)
 	return 0;
 }
 
+static int needs_fold(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || (*s >= 'A' && *s <= 'Z'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Does rule R's pattern (PATTERN: a branch or tag pattern, or one of a
+ * path rule's refs globs) match REF?  Refs are files on a client too
+ * (.git/refs/heads/Main), and on macOS and Windows `refs/heads/Main` is
+ * `refs/heads/main`: a fetch puts one where the other was.  So unless
+ * the section says `case = sensitive`, a spelling that folds to a
+ * protected name is protected as that name.
+ */
+static int ref_matches(const struct pg_rule *r, const char *pattern, const char *ref)
+{
+	struct pg_buf fref = PG_BUF_INIT, fpat = PG_BUF_INIT;
+	const char *name;
+	int m;
+
+	name = r->kind == PG_RULE_PATH ? ref : ref_short(r, ref);
+	if (name && pg_glob_match(pattern, name))
+		return 1;
+	if (r->case_sensitive || (!needs_fold(ref) && !needs_fold(pattern)))
+		return 0;
+	pg_path_fold(&fref, ref, strlen(ref));
+	pg_path_fold_pattern(&fpat, pattern);
+	name = r->kind == PG_RULE_PATH ? fref.ptr : ref_short(r, fref.ptr);
+	m = name && pg_glob_match(fpat.ptr, name);
+	pg_buf_free(&fref);
+	pg_buf_free(&fpat);
+	return m;
+}
+
 int pg_rule_applies(const struct pg_rule *r, const char *ref, const char *repo)
 {
 	if (r->nrepos && !any_glob(r->repos, r->nrepos, repo))
 		return 0;
-	if (r->kind == PG_RULE_PATH)
-		return !r->nrefs || any_glob(r->refs, r->nrefs, ref);
-	return ref_short(r, ref) && pg_glob_match(r->pattern, ref_short(r, ref));
+	if (r->kind != PG_RULE_PATH)
+		return ref_matches(r, r->pattern, ref);
+	if (!r->nrefs)
+		return 1;
+	for (size_t i = 0; i < r->nrefs; i++)
+		if (ref_matches(r, r->refs[i], ref))
+			return 1;
+	return 0;
 }
 
 int pg_policy_protects(const struct pg_config *cfg, const char *ref, const char *repo)

@@ -136,6 +136,10 @@ w=$(new_clone l "$srv")
 commit "$w" "CHG-1: start" README
 push_as bob "$out" -C "$w" push origin HEAD:main
 check "setup: bob pushes main" test $? -eq 0
+# A spelling of main that macOS and Windows clients store as main.
+push_as mallory "$out" -C "$w" push origin HEAD:refs/heads/Main
+check "4: refs/heads/Main is governed by [branch \"main\"]" test $? -ne 0
+expect_contains "4: mallory may not create it" "$out" "REJECTED refs/heads/Main: mallory may not create this branch"
 commit "$w" "no ticket here" README
 push_as mallory "$out" -C "$w" push origin HEAD:topic
 check "2: mallory pushes an unticketed commit to an unprotected branch" test $? -eq 0

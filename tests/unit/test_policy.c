@@ -605,6 +605,31 @@ static void test_unprotected(void **state)
 	expect_accepted(0);
 }
 
+/* Refs are files on clients: a spelling that lands on a protected ref there is protected. */
+static void test_ref_case_variants(void **state)
+{
+	(void)state;
+	policy("[branch \"main\"]\npush = alice\n[tag \"v*\"]\n"
+	       "[path \"src/**\"]\nrefs = refs/heads/release/*\nwrite = carol\n");
+
+	assert_true(pg_policy_protects(cfg, "refs/heads/Main", "acme/app"));
+	assert_true(pg_policy_protects(cfg, "refs/heads/MAIN", "acme/app"));
+	assert_true(pg_policy_protects(cfg, "refs/Heads/main", "acme/app"));
+	assert_true(pg_policy_protects(cfg, "refs/tags/V1.0", "acme/app"));
+	/* U+200C is ignored by HFS+: "ma<ZWNJ>in" is main there. */
+	assert_true(pg_policy_protects(cfg, "refs/heads/ma\xe2\x80\x8cin", "acme/app"));
+	assert_false(pg_policy_protects(cfg, "refs/heads/mainx", "acme/app"));
+	assert_false(pg_policy_protects(cfg, "refs/heads/feature", "acme/app"));
+	decide("refs/heads/Main", PG_CHANGE_CREATE, "bob");
+	expect_rejected(&cfg->rules[0], "bob may not create this branch");
+	assert_true(pg_rule_applies(&cfg->rules[2], "refs/heads/Release/1", "acme/app"));
+	assert_false(pg_rule_applies(&cfg->rules[2], "refs/heads/releases/1", "acme/app"));
+
+	policy("[branch \"main\"]\ncase = sensitive\n");
+	assert_true(pg_policy_protects(cfg, "refs/heads/main", "acme/app"));
+	assert_false(pg_policy_protects(cfg, "refs/heads/Main", "acme/app"));
+}
+
 /* ---- helpers ---- */
 
 static void test_abbrev(void **state)
@@ -659,6 +684,7 @@ int main(void)
 		T(test_several_rules),
 		T(test_repos_glob),
 		T(test_unprotected),
+		T(test_ref_case_variants),
 		T(test_abbrev),
 		T(test_verdict_add_and_clear),
 	};
