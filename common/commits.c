@@ -523,14 +523,16 @@ static void report_bad_names(struct run *run, struct pg_verdict *v)
 	struct pg_finding *f;
 
 	plural(&why, o->count, "new commit adds", "new commits add");
-	pg_buf_puts(&why, " a path that git clients read as .git or outside the work tree");
+	pg_buf_puts(&why, " a path that git clients must not check out");
 	f = pg_verdict_add(v, NULL, 0, "%s", why.ptr);
 	for (size_t j = 0; j < o->nlines; j++)
 		pg_finding_addf(f, "%s", o->lines[j]);
 	if (o->count > o->nlines)
 		pg_finding_addf(f, "... and %zu more", o->count - o->nlines);
 	pg_finding_addf(f, "macOS and Windows checkouts treat names like .GIT, git~1 or .git. "
-			"as .git (git fsck: hasDotgit); rename the path and push again");
+			"as .git, and git never follows a symlinked .gitmodules, .gitattributes, "
+			".gitignore or .mailmap (git fsck: hasDotgit, gitmodulesSymlink); "
+			"rename the path and push again");
 	v->protected = 1;
 	pg_buf_free(&why);
 }

@@ -158,6 +158,14 @@ static int lower_ascii(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* From I on, only dots and spaces, up to the end or an NTFS stream's ':'. */
+static int only_dots_spaces(const char *s, size_t len, size_t i)
+{
+	for (; i < len && (s[i] == '.' || s[i] == ' '); i++)
+		;
+	return i == len || s[i] == ':';
+}
+
 /* git's is_ntfs_dotgit(): ".git" or its 8.3 name "git~1", then only dots and spaces. */
 static int ntfs_dotgit(const char *s, size_t len)
 {
@@ -170,22 +178,21 @@ static int ntfs_dotgit(const char *s, size_t len)
 			continue;
 		for (i = 0; i < n && lower_ascii((unsigned char)s[i]) == names[k][i]; i++)
 			;
-		if (i < n)
-			continue;
-		for (; i < len && (s[i] == '.' || s[i] == ' '); i++)
-			;
-		if (i == len || s[i] == ':')
+		if (i == n && only_dots_spaces(s, len, n))
 			return 1;
 	}
 	return 0;
 }
 
-/* git's is_hfs_dotgit(): ".git", ASCII case folded, ignorable code points skipped. */
-static int hfs_dotgit(const char *s, size_t len)
+/*
+ * git's is_hfs_dot*(): '.' then WANT (lowercase ASCII), ASCII case folded,
+ * HFS+'s ignorable code points skipped anywhere.
+ */
+static int hfs_dot(const char *s, size_t len, const char *want)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	const char *want = ".git";
 	size_t i = 0, w = 0;
+	int dot = 0;
 
 	while (i < len) {
 		unsigned cp = u[i];
@@ -199,11 +206,65 @@ static int hfs_dotgit(const char *s, size_t len)
 		i += n;
 		if (hfs_ignorable(cp))
 			continue;
+		if (!dot) {
+			if (cp != '.')
+				return 0;
+			dot = 1;
+			continue;
+		}
 		if (cp >= 0x80 || !want[w] || (unsigned)lower_ascii((unsigned char)cp) != (unsigned char)want[w])
 			return 0;
 		w++;
 	}
-	return !want[w];
+	return dot && !want[w];
+}
+
+static int hfs_dotgit(const char *s, size_t len)
+{
+	return hfs_dot(s, len, "git");
+}
+
+/*
+ * git's is_ntfs_dot_generic(): ".NAME", its 8.3 short name (the first six
+ * letters, '~', 1 to 4), or the hashed short name NTFS gives when those
+ * are taken (SHORT, six characters, then '~' and digits).
+ */
+static int ntfs_dot(const char *s, size_t len, const char *name, const char *shortname)
+{
+	size_t n = strlen(name), i;
+	int tilde = 0;
+
+	if (len > n && s[0] == '.') {
+		for (i = 0; i < n && lower_ascii((unsigned char)s[i + 1]) == name[i]; i++)
+			;
+		if (i == n)
+			return only_dots_spaces(s, len, n + 1);
+	}
+	if (len >= 8 && s[6] == '~' && s[7] >= '1' && s[7] <= '4') {
+		for (i = 0; i < 6 && lower_ascii((unsigned char)s[i]) == name[i]; i++)
+			;
+		if (i == 6)
+			return only_dots_spaces(s, len, 8);
+	}
+	/* Exactly eight characters: up to six of SHORT, '~', then digits (the first not 0). */
+	for (i = 0; i < 8; i++) {
+		unsigned char c = i < len ? (unsigned char)s[i] : 0;
+
+		if (!c)
+			return 0;
+		if (tilde) {
+			if (c < '0' || c > '9')
+				return 0;
+		} else if (c == '~') {
+			i++;
+			if (i >= len || s[i] < '1' || s[i] > '9')
+				return 0;
+			tilde = 1;
+		} else if (i >= 6 || c >= 0x80 || lower_ascii(c) != (unsigned char)shortname[i]) {
+			return 0;
+		}
+	}
+	return only_dots_spaces(s, len, i);
 }
 
 int pg_path_name_is_dotgit(const char *name, size_t len)
@@ -229,4 +290,23 @@ int pg_path_name_is_dotgit(const char *name, size_t len)
 			return 0;
 		i = j + 1;
 	}
+}
+
+/* The files git reads from the work tree, which it never follows a symlink to. */
+static const struct {
+	const char *name, *ntfs_short;
+} dotfiles[] = {
+	{ "gitmodules", "gi7eba" },
+	{ "gitattributes", "gi7d29" },
+	{ "gitignore", "gi250a" },
+	{ "mailmap", "maba30" },
+};
+
+int pg_path_name_is_dotfile(const char *name, size_t len)
+{
+	for (size_t k = 0; k < sizeof(dotfiles) / sizeof(dotfiles[0]); k++)
+		if (hfs_dot(name, len, dotfiles[k].name) ||
+		    ntfs_dot(name, len, dotfiles[k].name, dotfiles[k].ntfs_short))
+			return 1;
+	return 0;
 }

@@ -40,4 +40,12 @@ void pg_path_fold_pattern(struct pg_buf *out, const char *pattern);
  */
 int pg_path_name_is_dotgit(const char *name, size_t len);
 
+/*
+ * 1 when NAME (LEN bytes) is, in a spelling HFS+ or NTFS treat as it,
+ * .gitmodules, .gitattributes, .gitignore or .mailmap: files git reads
+ * from the work tree and refuses to check out as symlinks (git fsck:
+ * gitmodulesSymlink and its siblings).  0 otherwise.
+ */
+int pg_path_name_is_dotfile(const char *name, size_t len);
+
 #endif

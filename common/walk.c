@@ -236,7 +236,10 @@ static int compare_entry(struct changes *ch, const char *name, const git_tree_en
 		any_dir |= is_tree(parent[i]);
 	}
 	pg_buf_puts(&ch->path, name);
-	if (result && ch->v->bad_name && pg_path_name_is_dotgit(name, strlen(name))) {
+	if (result && ch->v->bad_name &&
+	    (pg_path_name_is_dotgit(name, strlen(name)) ||
+	     (git_tree_entry_filemode(result) == GIT_FILEMODE_LINK &&
+	      pg_path_name_is_dotfile(name, strlen(name))))) {
 		rc = ch->v->bad_name(ch->path.ptr, ch->path.len, ch->arg);
 		if (rc)
 			goto out;

@@ -54,7 +54,8 @@ struct pg_path_visitor {
 	/*
 	 * With this set, every entry the commit adds or changes, however deep
 	 * and whatever enter() says, whose name a checkout must never write
-	 * (pathname.h: ".GIT", "git~1", ...): its full path.  0 to go on, 1
+	 * (pathname.h: ".GIT", "git~1", ...), or a symlink named like
+	 * .gitmodules, .gitattributes, .gitignore or .mailmap: its full path.  0 to go on, 1
 	 * to stop, -1 for an error.
 	 */
 	int (*bad_name)(const char *path, size_t len, void *arg);

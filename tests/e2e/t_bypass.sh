@@ -252,7 +252,13 @@ for name in .GIT .Git/config git~1/config ".git./config" ".git /config" \
 	push_as carol "$out" -C "$w" push origin HEAD:refs/heads/topic-$RANDOM
 	check "4: '$name' is refused even on an unprotected branch" test $? -ne 0
 done
-expect_contains "4: saying why" "$out" "a path that git clients read as .git"
+expect_contains "4: saying why" "$out" "a path that git clients must not check out"
+for name in .gitmodules .GITATTRIBUTES gitmod~1 sub/.gitignore .mailmap; do
+	git -C "$w" reset -q --hard "$base"
+	commit_path "$w" "$name" 120000 "$target" >/dev/null
+	push_as carol "$out" -C "$w" push origin HEAD:refs/heads/topic-$RANDOM
+	check "4: a symlink named '$name' is refused (git will not follow it)" test $? -ne 0
+done
 git -C "$w" reset -q --hard "$base"
 commit_path "$w" ".gitignore" >/dev/null
 push_as carol "$out" -C "$w" push origin HEAD:refs/heads/topic-ok

@@ -30,8 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (i < size && data[i] != '/')
 			continue;
 		int r = pg_path_name_is_dotgit(path + start, i - start);
+		int d = pg_path_name_is_dotfile(path + start, i - start);
 
-		if (r != 0 && r != 1)
+		if ((r != 0 && r != 1) || (d != 0 && d != 1))
 			abort();
 		start = i + 1;
 	}

@@ -95,6 +95,44 @@ static void test_dotgit_aliases(void **state)
 	assert_dotgit("x.git", 0);
 }
 
+static void assert_dotfile(const char *name, int want)
+{
+	if (pg_path_name_is_dotfile(name, strlen(name)) != want)
+		fail_msg("pg_path_name_is_dotfile(\"%s\") != %d", name, want);
+}
+
+static void test_dotfiles(void **state)
+{
+	(void)state;
+	assert_dotfile(".gitmodules", 1);
+	assert_dotfile(".GitModules", 1);
+	assert_dotfile(".gitmodules. ", 1);
+	assert_dotfile(".gitmodules:$DATA", 1);
+	assert_dotfile("gitmod~1", 1);
+	assert_dotfile("GITMOD~4", 1);
+	assert_dotfile("gi7eba~1", 1);
+	assert_dotfile("gi7eb~12", 1);
+	assert_dotfile(".git\xe2\x80\x8cmodules", 1);
+	assert_dotfile(".gitattributes", 1);
+	assert_dotfile("gi7d29~1", 1);
+	assert_dotfile(".gitignore", 1);
+	assert_dotfile("gi250a~1", 1);
+	assert_dotfile(".mailmap", 1);
+	assert_dotfile("maba30~1", 1);
+	assert_dotfile("mailma~1", 1);
+	/* Near misses. */
+	assert_dotfile("gitmodules", 0);
+	assert_dotfile(".gitmodulesx", 0);
+	assert_dotfile("gitmod~5", 0);
+	assert_dotfile("gitmod~0", 0);
+	assert_dotfile("gi7eba~0", 0);
+	assert_dotfile("gi7ebb~1", 0);
+	assert_dotfile("gi7eba~1x", 0);
+	assert_dotfile(".gitmodule", 0);
+	assert_dotfile(".git", 0);
+	assert_dotfile("", 0);
+}
+
 static void test_oidset(void **state)
 {
 	struct pg_oidset *s = pg_oidset_new();
@@ -127,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_fold_windows_and_mac_spellings),
 		cmocka_unit_test(test_fold_pattern_keeps_syntax),
 		cmocka_unit_test(test_dotgit_aliases),
+		cmocka_unit_test(test_dotfiles),
 		cmocka_unit_test(test_oidset),
 	};
 
