@@ -32,7 +32,8 @@ INI
 push_as alice "$out" -C "$w" push origin HEAD:main
 check "a broken configuration refuses even an allowed push" test $? -ne 0
 expect_contains "the reason" "$out" "REJECTED refs/heads/main: the pushgate configuration is invalid; failing closed"
-expect_contains "the typo at FILE:LINE" "$out" "$PUSHGATE_CONFIG:5: unknown key 'pussh' in [branch \"main\"]"
+expect_contains "the typo at FILE:LINE, in a short wording" "$out" "$PUSHGATE_CONFIG:5: unknown key"
+expect_not_contains "quoting nothing of the policy" "$out" "pussh"
 expect_contains "how to see all problems" "$out" "pushgate check -c $PUSHGATE_CONFIG"
 push_as alice "$out" -C "$w" push origin HEAD:topic
 check "and refuses an unprotected branch too" test $? -ne 0
@@ -44,7 +45,42 @@ window = Mon-Fri 08:00-16:00
 INI
 push_as alice "$out" -C "$w" push origin HEAD:main
 check "an unsupported key fails closed" test $? -ne 0
-expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: 'window' is not supported yet"
+expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: key not supported yet"
+"$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
+expect_contains "pushgate check gives the admin the full message" "$out" \
+	"$PUSHGATE_CONFIG:2: 'window' is not supported yet"
+
+# A section name without quotes: one problem at its line; the pusher sees
+# neither that line nor any after it, the admin sees the fix.
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch main]
+push = alice
+token = hunter2
+
+[group "admins"]
+members = root
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "an unquoted section name fails closed" test $? -ne 0
+expect_contains "the pusher sees FILE:LINE and a short wording" "$out" \
+	"remote: pushgate:   $PUSHGATE_CONFIG:4: section name must be quoted"
+expect_not_contains "not the rest of the policy" "$out" "hunter2"
+expect_not_contains "nor the header itself" "$out" "[branch main]"
+expect_not_contains "nor what follows it" "$out" "admins"
+check "and no line is long" test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$out")" -lt 300
+"$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
+check "pushgate check refuses it" test $? -eq 1
+expect_contains "with the fix" "$out" "$PUSHGATE_CONFIG:4: section name must be quoted: [branch \"main\"]"
+check "as the only problem" grep -q ': invalid: 1 problem$' "$out"
+printf '[core]\nidentity = env:PUSHGATE_USER\n[branch "main"\npush = alice\ntoken = hunter2\n' \
+	>"$PUSHGATE_CONFIG"
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "an unterminated section header fails closed" test $? -ne 0
+expect_contains "at its line" "$out" "$PUSHGATE_CONFIG:3: section header without a closing ']'"
+expect_not_contains "and nothing after it is shown" "$out" "hunter2"
 
 # A configuration others may write is refused.
 good
