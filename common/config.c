@@ -276,6 +276,25 @@ static int each_item(const char *value, int (*fn)(void *arg, const char *item),
 	return count;
 }
 
+/* yes/no in any case, and the other spellings of a boolean. */
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* ---- member lists ---- */
 
 struct members_arg {
@@ -288,11 +307,23 @@ static int add_member(void *arg, const char *item)
 {
 	struct members_arg *a = arg;
 	struct pg_members *m = a->m;
+	int b;
 
 	if (!strcmp(item, "*")) {
 		m->everyone = 1;
 	} else if (!strcmp(item, "none")) {
 		m->nobody = 1;
+	} else if (parse_bool(item, &b) == 0) {
+		/*
+		 * "force_push = yes" would name a user called "yes": a list
+		 * takes people, so the admin meant '*' or 'none'.
+		 */
+		diag_at(a->fc->cfg, a->fc->file, a->fc->lineno,
+			 "a member list takes '*', 'none', users or @groups, not yes/no",
+			 "'%s' in a member list would be a user named '%s': %s", item, item,
+			 b ? "write '*' for everyone identified, or name users and @groups"
+			   : "write 'none' for nobody");
+		a->bad = 1;
 	} else if (item[0] == '@' ? pg_identity_name_valid(item + 1)
 				  : pg_identity_name_valid(item)) {
 		push_str(&m->names, &m->nnames, item);
@@ -404,24 +435,6 @@ static int seen_twice(struct file_ctx *fc, struct seen *s, const char *key)
 	s->line = fc->lineno;
 	s->file = fc->file;
 	return 0;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i])) {
-			*out = 1;
-			return 0;
-		}
-		if (!strcasecmp(v, no[i])) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 static int has_control_char(const char *s)

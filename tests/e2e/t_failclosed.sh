@@ -82,6 +82,26 @@ check "an unterminated section header fails closed" test $? -ne 0
 expect_contains "at its line" "$out" "$PUSHGATE_CONFIG:3: section header without a closing ']'"
 expect_not_contains "and nothing after it is shown" "$out" "hunter2"
 
+# A member list that reads as a boolean would name a user called "yes".
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch "main"]
+push = alice
+force_push = yes
+delete = no
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "force_push = yes fails closed" test $? -ne 0
+expect_contains "at FILE:LINE" "$out" "$PUSHGATE_CONFIG:6: a member list takes '*', 'none', users or @groups, not yes/no"
+"$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
+check "pushgate check refuses force_push = yes" test $? -eq 1
+expect_contains "naming the spelling for everyone" "$out" \
+	"$PUSHGATE_CONFIG:6: 'yes' in a member list would be a user named 'yes': write '*' for everyone identified"
+expect_contains "and for nobody" "$out" \
+	"$PUSHGATE_CONFIG:7: 'no' in a member list would be a user named 'no': write 'none' for nobody"
+
 # A configuration others may write is refused.
 good
 chmod 0666 "$PUSHGATE_CONFIG"

@@ -636,6 +636,38 @@ static void test_diag_bounded(void **state)
 	pg_buf_free(&text);
 }
 
+/*
+ * force_push = yes would name a user called "yes": a boolean in a member
+ * list is refused, with the spelling the admin meant.
+ */
+static void test_member_list_boolean(void **state)
+{
+	static const char *const yes[] = { "yes", "YES", "true", "On", "1" };
+	static const char *const no[] = { "no", "False", "off", "OFF", "0" };
+	char text[128];
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(text, sizeof(text), "[branch \"main\"]\nforce_push = %s\n", yes[i]);
+		expect_one(text, 2, "write '*' for everyone identified");
+		snprintf(text, sizeof(text), "[branch \"main\"]\ndelete = %s\n", no[i]);
+		expect_one(text, 2, "write 'none' for nobody");
+	}
+	expect_one("[branch \"main\"]\npush = no\n", 2,
+		   "'no' in a member list would be a user named 'no'");
+	expect_one("[path \"src/**\"]\nwrite = on\n", 2, "write '*' for everyone");
+	expect_one("[tag \"v*\"]\ncreate = alice, true\n", 2, "'true' in a member list");
+	expect_one("[group \"g\"]\nmembers = alice\n  yes\n", 3, "'yes' in a member list");
+	expect_one("[tag \"v*\"]\nupdate = off\n", 2, "write 'none' for nobody");
+	/* require_signed takes yes/no itself, and a list after that. */
+	write_file("s", "");
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\nrequire_signed = alice, no\n", 4,
+		   "'no' in a member list");
+	/* Names that merely start like a boolean are names. */
+	expect_valid("[branch \"main\"]\npush = yesenia, nobody, @on, truex, 10\n"
+		     "[group \"on\"]\nmembers = a\n");
+}
+
 static void test_key_outside_section(void **state)
 {
 	(void)state;
@@ -2044,6 +2076,7 @@ int main(void)
 		T(test_brief_quotes_nothing),
 		T(test_pusher_text),
 		T(test_diag_bounded),
+		T(test_member_list_boolean),
 		T(test_key_outside_section),
 		T(test_line_without_equals),
 		T(test_bad_values),
