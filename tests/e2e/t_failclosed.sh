@@ -189,6 +189,52 @@ check "the update hook with two arguments refuses" test $? -ne 0
 expect_not_contains "no raw escape reaches the screen" "$out" $'\e'
 expect_contains "it is shown escaped" "$out" 'refs/heads/main\x1b]0;owned\x07'
 
+# Characters that reorder or hide text (U+202E RIGHT-TO-LEFT OVERRIDE) are
+# shown as \u202e to pushers and in pushgate log show, never raw.
+rlo=$'\xe2\x80\xae'
+ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
+echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
+mkdir -p "$T/log"
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+release_log = log/release.log
+signing_key = release_key
+log_signers = log_signers
+
+[branch "rtl/*"]
+push = alice
+subject = ^CHG-[0-9]+:
+release = yes
+INI
+commit "$w" "fix ${rlo}txt.exe"
+push_as alice "$out" -C "$w" push -o "note=a${rlo}b" origin HEAD:rtl/one
+check "a subject holding U+202E is refused by the subject rule" test $? -ne 0
+expect_contains "the pusher sees it escaped" "$out" 'fix \u202etxt.exe'
+expect_not_contains "and never raw" "$out" "$rlo"
+git -C "$w" commit -q --amend -m "CHG-7: fixed"
+push_as alice "$out" -C "$w" push -o "note=a${rlo}b" origin HEAD:rtl/one
+check "the same push with a good subject is accepted" test $? -eq 0
+log=$T/log/release.log
+expect_not_contains "the log holds no raw U+202E" "$log" "$rlo"
+expect_contains "but its JSON escape" "$log" '"push_options":["note=a\u202eb"]'
+for fmt in table csv json; do
+	"$PUSHGATE_BUILD/pushgate" log show --log "$log" --format "$fmt" >"$out" 2>&1
+	check "log show --format $fmt" test $? -eq 0
+	expect_not_contains "log show --format $fmt shows no raw U+202E" "$out" "$rlo"
+done
+expect_contains "the JSON keeps the escape" "$out" '"note=a\u202eb"'
+"$PUSHGATE_BUILD/pushgate" log verify --log "$log" --signers "$T/log_signers" >"$out" 2>&1
+check "and the log verifies" test $? -eq 0
+# A line an older version wrote with the character raw is shown escaped.
+printf '{"seq":1,"time":"2026-01-01T00:00:00Z","event":"update","repo":"app","ref":"refs/heads/x","old":"%s","new":"%s","pusher":"alice","via":"unix","rule":null,"reason":null,"push_options":["o=%sx"],"prev":"%s","sig":"AAAA"}\n' \
+	"$(printf '0%.0s' $(seq 40))" "$(printf '1%.0s' $(seq 40))" "$rlo" "$(printf '0%.0s' $(seq 64))" >"$T/old.log"
+for fmt in table csv json; do
+	"$PUSHGATE_BUILD/pushgate" log show --log "$T/old.log" --format "$fmt" >"$out" 2>&1
+	expect_not_contains "an old raw U+202E: log show --format $fmt escapes it" "$out" "$rlo"
+done
+expect_contains "as JSON does" "$out" '"o=\u202ex"'
+
 # A huge push: 3000 refs at once.
 for i in $(seq 1 3000); do echo "create refs/heads/many/$i HEAD"; done |
 	git -C "$w" update-ref --stdin
