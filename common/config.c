@@ -163,25 +163,67 @@ struct file_ctx {
 	} pend;
 };
 
+/*
+ * Cut S to PG_DIAG_MAX bytes, at a character boundary, marking the cut:
+ * a value quoted in a message may be a whole 4 KiB line.
+ */
+static char *bounded(char *s)
+{
+	size_t n = strlen(s), keep = PG_DIAG_MAX - 4;
+
+	if (n < PG_DIAG_MAX)
+		return s;
+	while (keep && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	memcpy(s + keep, "...", 4);
+	return s;
+}
+
+static void diag_vat(struct pg_config *cfg, const char *file, int line, const char *brief,
+		     const char *fmt, va_list ap)
+{
+	struct pg_buf msg = PG_BUF_INIT;
+	struct pg_diag *d;
+
+	pg_buf_vprintf(&msg, fmt, ap);
+	cfg->diags = pg_xrealloc(cfg->diags, (cfg->ndiags + 1) * sizeof(*cfg->diags));
+	d = &cfg->diags[cfg->ndiags++];
+	d->file = file;
+	d->line = line;
+	d->msg = bounded(pg_buf_detach(&msg));
+	d->brief = bounded(pg_xstrdup(brief));
+}
+
+/*
+ * A problem at FILE:LINE: BRIEF is what pushers see, so it must never be
+ * built from the policy's text (values, names, patterns); the message
+ * after it is the admin's and may quote them.
+ */
+static void diag_at(struct pg_config *cfg, const char *file, int line, const char *brief,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void diag_at(struct pg_config *cfg, const char *file, int line, const char *brief,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vat(cfg, file, line, brief, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem without a wording of its own for pushers (the signers file's). */
 static void diag_add(struct pg_config *cfg, const char *file, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void diag_add(struct pg_config *cfg, const char *file, int line,
 		     const char *fmt, ...)
 {
-	struct pg_buf msg = PG_BUF_INIT;
-	struct pg_diag *d;
 	va_list ap;
 
 	va_start(ap, fmt);
-	pg_buf_vprintf(&msg, fmt, ap);
+	diag_vat(cfg, file, line, "invalid entry", fmt, ap);
 	va_end(ap);
-
-	cfg->diags = pg_xrealloc(cfg->diags, (cfg->ndiags + 1) * sizeof(*cfg->diags));
-	d = &cfg->diags[cfg->ndiags++];
-	d->file = file;
-	d->line = line;
-	d->msg = pg_buf_detach(&msg);
 }
 
 static const char *keep_file_name(struct pg_config *cfg, const char *name)
@@ -234,6 +276,25 @@ static int each_item(const char *value, int (*fn)(void *arg, const char *item),
 	return count;
 }
 
+/* yes/no in any case, and the other spellings of a boolean. */
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* ---- member lists ---- */
 
 struct members_arg {
@@ -246,16 +307,29 @@ static int add_member(void *arg, const char *item)
 {
 	struct members_arg *a = arg;
 	struct pg_members *m = a->m;
+	int b;
 
 	if (!strcmp(item, "*")) {
 		m->everyone = 1;
 	} else if (!strcmp(item, "none")) {
 		m->nobody = 1;
+	} else if (parse_bool(item, &b) == 0) {
+		/*
+		 * "force_push = yes" would name a user called "yes": a list
+		 * takes people, so the admin meant '*' or 'none'.
+		 */
+		diag_at(a->fc->cfg, a->fc->file, a->fc->lineno,
+			 "a member list takes '*', 'none', users or @groups, not yes/no",
+			 "'%s' in a member list would be a user named '%s': %s", item, item,
+			 b ? "write '*' for everyone identified, or name users and @groups"
+			   : "write 'none' for nobody");
+		a->bad = 1;
 	} else if (item[0] == '@' ? pg_identity_name_valid(item + 1)
 				  : pg_identity_name_valid(item)) {
 		push_str(&m->names, &m->nnames, item);
 	} else {
-		diag_add(a->fc->cfg, a->fc->file, a->fc->lineno,
+		diag_at(a->fc->cfg, a->fc->file, a->fc->lineno,
+			 "not a user name, @group, '*' or 'none'",
 			 "'%s' is not a user name, @group, '*' or 'none'", item);
 		a->bad = 1;
 	}
@@ -302,10 +376,11 @@ static void pend_flush(struct file_ctx *fc)
 	if (!fc->pend.key)
 		return;
 	if (!fc->pend.items)
-		diag_add(fc->cfg, fc->file, fc->pend.line, "'%s' is empty%s",
+		diag_at(fc->cfg, fc->file, fc->pend.line, m ? "empty member list" : "empty list",
+			 "'%s' is empty%s",
 			 fc->pend.key, m ? "; write 'none' for nobody" : "");
 	else if (m && m->nobody && (m->everyone || m->nnames))
-		diag_add(fc->cfg, fc->file, fc->pend.line,
+		diag_at(fc->cfg, fc->file, fc->pend.line, "'none' mixed with members",
 			 "'%s' mixes 'none' with members", fc->pend.key);
 	memset(&fc->pend, 0, sizeof(fc->pend));
 }
@@ -318,7 +393,7 @@ static void parse_members(struct file_ctx *fc, struct pg_members *m,
 
 	if (!fc->indented) {
 		if (m->set) {
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'%s' is given twice (first at line %d); continue a long list on indented lines",
 				 key, m->line);
 			return;
@@ -350,34 +425,16 @@ static int seen_twice(struct file_ctx *fc, struct seen *s, const char *key)
 {
 	if (s->line) {
 		if (s->file == fc->file)
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'%s' is given twice (first at line %d)", key, s->line);
 		else
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'%s' is given twice (first at %s:%d)", key, s->file, s->line);
 		return 1;
 	}
 	s->line = fc->lineno;
 	s->file = fc->file;
 	return 0;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i])) {
-			*out = 1;
-			return 0;
-		}
-		if (!strcasecmp(v, no[i])) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 static int has_control_char(const char *s)
@@ -399,7 +456,8 @@ static int add_source(void *arg, const char *item)
 	struct pg_source s;
 
 	if (pg_source_parse(&s, item) < 0) {
-		diag_add(cfg, a->fc->file, a->fc->lineno, "%s", pg_error_last());
+		diag_at(cfg, a->fc->file, a->fc->lineno, "invalid identity source",
+			 "%s", pg_error_last());
 		return 0;
 	}
 	cfg->sources = pg_xrealloc(cfg->sources, (cfg->nsources + 1) * sizeof(*cfg->sources));
@@ -419,12 +477,14 @@ static int add_glob(void *arg, const char *item)
 	struct globs_arg *a = arg;
 
 	if (pg_glob_check(item) < 0) {
-		diag_add(a->fc->cfg, a->fc->file, a->fc->lineno, "%s: %s", a->key,
+		diag_at(a->fc->cfg, a->fc->file, a->fc->lineno, "invalid glob pattern",
+			 "%s: %s", a->key,
 			 pg_error_last());
 		return 0;
 	}
 	if (!strcmp(a->key, "refs") && strncmp(item, "refs/", 5)) {
-		diag_add(a->fc->cfg, a->fc->file, a->fc->lineno,
+		diag_at(a->fc->cfg, a->fc->file, a->fc->lineno,
+			 "refs takes full ref name patterns",
 			 "refs: '%s' is not a full ref name pattern such as refs/heads/*", item);
 		return 0;
 	}
@@ -576,24 +636,27 @@ static void parse_regex(struct file_ctx *fc, struct pg_regex *rx, const char *ke
 	int rc;
 
 	if (rx->line) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is given twice (first at line %d)",
+		diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
+			 "'%s' is given twice (first at line %d)",
 			 key, rx->line);
 		return;
 	}
 	rx->line = fc->lineno;
 	if (!*value) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is empty", key);
+		diag_at(fc->cfg, fc->file, fc->lineno, "empty value", "'%s' is empty", key);
 		return;
 	}
 	if (regex_too_costly(value)) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "%s: %s: too costly to compile", key,
+		diag_at(fc->cfg, fc->file, fc->lineno,
+			 "regular expression too costly to compile",
+			 "%s: %s: too costly to compile", key,
 			 regex_too_costly(value));
 		return;
 	}
 	rc = regcomp(&rx->re, value, flags);
 	if (rc) {
 		regerror(rc, &rx->re, err, sizeof(err));
-		diag_add(fc->cfg, fc->file, fc->lineno,
+		diag_at(fc->cfg, fc->file, fc->lineno, "not a POSIX extended regular expression",
 			 "%s: not a POSIX extended regular expression: %s", key, err);
 		return;
 	}
@@ -609,12 +672,13 @@ static void parse_require_signed(struct file_ctx *fc, struct pg_signed *sg, cons
 		if (sg->by.set)
 			parse_members(fc, &sg->by, "require_signed", value);
 		else
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno,
+				 "require_signed takes yes, no or a member list",
 				 "'require_signed' takes yes or no, or a member list");
 		return;
 	}
 	if (sg->line) {	/* "no" clears set, not line */
-		diag_add(fc->cfg, fc->file, fc->lineno,
+		diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 			 "'require_signed' is given twice (first at line %d)", sg->line);
 		return;
 	}
@@ -652,12 +716,12 @@ static void do_include(struct file_ctx *fc, const char *value)
 	char *path;
 
 	if (!*value) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "'include' is empty");
+		diag_at(fc->cfg, fc->file, fc->lineno, "empty value", "'include' is empty");
 		return;
 	}
 	path = relative_to(fc->file, value);
 	if (fc->depth + 1 > MAX_INCLUDE_DEPTH)
-		diag_add(fc->cfg, fc->file, fc->lineno,
+		diag_at(fc->cfg, fc->file, fc->lineno, "includes nested too deep",
 			 "include of %s is nested more than %d deep", path,
 			 MAX_INCLUDE_DEPTH);
 	else
@@ -671,17 +735,22 @@ static void set_setting(struct file_ctx *fc, const struct key_spec *k, struct pg
 {
 	if (st->line) {
 		if (st->file == fc->file)
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'%s' is given twice (first at line %d)", k->name, st->line);
 		else
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'%s' is given twice (first at %s:%d)", k->name, st->file, st->line);
 		return;
 	}
 	st->file = fc->file;
 	st->line = fc->lineno;
-	if (!*value || has_control_char(value)) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "'%s' is empty", k->name);
+	if (!*value) {
+		diag_at(fc->cfg, fc->file, fc->lineno, "empty value", "'%s' is empty", k->name);
+		return;
+	}
+	if (has_control_char(value)) {
+		diag_at(fc->cfg, fc->file, fc->lineno, "value holds a control character",
+			 "'%s' holds a control character", k->name);
 		return;
 	}
 	st->value = k->type == K_FILE ? relative_to(fc->file, value) : pg_xstrdup(value);
@@ -698,14 +767,16 @@ static void set_replica_value(struct file_ctx *fc, const struct key_spec *k, con
 		return;
 	}
 	if (rp->port_line) {
-		diag_add(fc->cfg, fc->file, fc->lineno, "'port' is given twice (first at line %d)",
+		diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
+			 "'port' is given twice (first at line %d)",
 			 rp->port_line);
 		return;
 	}
 	rp->port_line = fc->lineno;
 	port = strtol(value, &end, 10);
 	if (!*value || *end || port < 1 || port > 65535)
-		diag_add(fc->cfg, fc->file, fc->lineno, "port must be a number from 1 to 65535, not '%s'",
+		diag_at(fc->cfg, fc->file, fc->lineno, "port must be a number from 1 to 65535",
+			 "port must be a number from 1 to 65535, not '%s'",
 			 value);
 	else
 		rp->port = (int)port;
@@ -795,19 +866,19 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 			    k->type == K_DENY ? &r->deny_line : &r->release_line;
 
 		if (*line) {
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'%s' is given twice (first at line %d)", k->name, *line);
 			break;
 		}
 		*line = fc->lineno;
 		if (parse_bool(value, flag) < 0)
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "must be yes or no",
 				 "%s must be yes or no, not '%s'", k->name, value);
 		break;
 	}
 	case K_CASE:
 		if (r->case_line) {
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
 				 "'case' is given twice (first at line %d)", r->case_line);
 			break;
 		}
@@ -815,7 +886,8 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 		if (!strcmp(value, "sensitive"))
 			r->case_sensitive = 1;
 		else if (strcmp(value, "insensitive"))
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno,
+				 "case must be 'sensitive' or 'insensitive'",
 				 "case must be 'sensitive' or 'insensitive', not '%s'", value);
 		break;
 	case K_MODE:
@@ -826,16 +898,18 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 		else if (!strcmp(value, "warn"))
 			r->mode = PG_MODE_WARN;
 		else
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno,
+				 "mode must be 'enforce' or 'warn'",
 				 "mode must be 'enforce' or 'warn', not '%s'", value);
 		break;
 	case K_CONTROL:
 		if (seen_twice(fc, &fc->seen.control, k->name))
 			break;
 		if (!*value)
-			diag_add(fc->cfg, fc->file, fc->lineno, "'control' is empty");
+			diag_at(fc->cfg, fc->file, fc->lineno, "empty value",
+				 "'control' is empty");
 		else if (has_control_char(value))
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "value holds a control character",
 				 "'control' holds a control character");
 		else
 			r->control = pg_xstrdup(value);
@@ -881,7 +955,7 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 		if (seen_twice(fc, &fc->core->repos_root, k->name))
 			break;
 		if (value[0] != '/' || has_control_char(value)) {
-			diag_add(cfg, fc->file, fc->lineno,
+			diag_at(cfg, fc->file, fc->lineno, "repos_root must be an absolute path",
 				 "repos_root must be an absolute path");
 			break;
 		}
@@ -894,7 +968,7 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 		if (seen_twice(fc, &fc->core->atomic, k->name))
 			break;
 		if (parse_bool(value, &cfg->atomic) < 0)
-			diag_add(cfg, fc->file, fc->lineno,
+			diag_at(cfg, fc->file, fc->lineno, "atomic must be yes or no",
 				 "atomic must be yes or no, not '%s'", value);
 		break;
 	case K_INCLUDE:
@@ -906,13 +980,14 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 		break;
 	case K_LOG_REJECTIONS:
 		if (cfg->log_rejections_line) {
-			diag_add(cfg, fc->file, fc->lineno, "'%s' is given twice (first at line %d)",
+			diag_at(cfg, fc->file, fc->lineno, "key given twice",
+				 "'%s' is given twice (first at line %d)",
 				 k->name, cfg->log_rejections_line);
 			break;
 		}
 		cfg->log_rejections_line = fc->lineno;
 		if (parse_bool(value, &cfg->log_rejections) < 0)
-			diag_add(cfg, fc->file, fc->lineno,
+			diag_at(cfg, fc->file, fc->lineno, "log_rejections must be yes or no",
 				 "log_rejections must be yes or no, not '%s'", value);
 		break;
 	default:
@@ -935,7 +1010,7 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 	if (fc->indented && fc->sec == SEC_NONE)
 		return;		/* the key's own line was reported */
 	if (fc->sec == SEC_NONE) {
-		diag_add(fc->cfg, fc->file, fc->lineno,
+		diag_at(fc->cfg, fc->file, fc->lineno, "key outside of any section",
 			 "'%s' is outside of any section; put it under [core]", name);
 		return;
 	}
@@ -945,14 +1020,16 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 		/* The key's own line was reported. */
 	} else if (!k) {
 		if (elsewhere)
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno,
+				 "key does not belong in this section",
 				 "'%s' does not belong in %s", name, title.ptr);
 		else
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno, "unknown key",
 				 "unknown key '%s' in %s", name, title.ptr);
 	} else if (k->type == K_NOT_YET) {
 		if (!fc->indented)
-			diag_add(fc->cfg, fc->file, fc->lineno,
+			diag_at(fc->cfg, fc->file, fc->lineno,
+				 "key not supported yet by this version",
 				 "'%s' is not supported yet by this version of pushgate",
 				 name);
 	} else if (fc->indented && k->type != K_RULE_MEMBERS &&
@@ -960,7 +1037,8 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 		   k->type != K_REFS && k->type != K_REQUIRE_SIGNED &&
 		   k->type != K_IDENTITY && k->type != K_HELP &&
 		   k->type != K_INCLUDE) {
-		diag_add(fc->cfg, fc->file, fc->lineno,
+		diag_at(fc->cfg, fc->file, fc->lineno,
+			 "indented line would continue a single value",
 			 "'%s' takes a single value; this indented line would continue it",
 			 name);
 	} else if (fc->sec == SEC_CORE) {
@@ -999,14 +1077,16 @@ static void add_rule(struct file_ctx *fc, const char *word, const char *arg)
 	if (kinds[k].below && !strncmp(arg, "refs/", 5)) {
 		size_t n = strlen(kinds[k].below);
 
-		diag_add(cfg, fc->file, fc->lineno,
+		diag_at(cfg, fc->file, fc->lineno,
+			 "pattern must be relative to refs/heads/ or refs/tags/",
 			 "the pattern is below %s: write [%s \"%s\"], not \"%s\"",
 			 kinds[k].below, word,
 			 !strncmp(arg, kinds[k].below, n) ? arg + n : "...", arg);
 		return;
 	}
 	if (pg_glob_check(arg) < 0) {
-		diag_add(cfg, fc->file, fc->lineno, "%s", pg_error_last());
+		diag_at(cfg, fc->file, fc->lineno, "invalid glob pattern",
+			 "%s", pg_error_last());
 		return;
 	}
 	cfg->rules = pg_xrealloc(cfg->rules, (cfg->nrules + 1) * sizeof(*cfg->rules));
@@ -1019,6 +1099,46 @@ static void add_rule(struct file_ctx *fc, const char *word, const char *arg)
 	r->mode = PG_MODE_ENFORCE;
 	fc->idx = cfg->nrules++;
 	fc->sec = kinds[k].sec;
+}
+
+/*
+ * [branch main], [branch "main], [core x]: WORD and then REST, which is
+ * not one quoted argument.  For a section that takes one, the fix is shown
+ * ready to copy, with stray quotes dropped.  NAME is the whole header.
+ */
+static void unquoted(struct file_ctx *fc, const char *word, const char *rest,
+		     const char *name, size_t len)
+{
+	static const char *const takes_arg[] = { "branch", "tag", "path", "group" };
+	size_t n = strlen(rest), i;
+
+	for (i = 0; i < sizeof(takes_arg) / sizeof(takes_arg[0]); i++)
+		if (!strcmp(word, takes_arg[i]))
+			break;
+	if (i == sizeof(takes_arg) / sizeof(takes_arg[0])) {
+		if (!strcmp(word, "core") || !strcmp(word, "replica"))
+			diag_at(fc->cfg, fc->file, fc->lineno, "section takes no argument",
+				 "section [%s] takes no argument", word);
+		else
+			diag_at(fc->cfg, fc->file, fc->lineno, "unknown section",
+				 "unknown section [%.*s]", (int)len, name);
+		return;
+	}
+	while (n && (rest[n - 1] == ' ' || rest[n - 1] == '\t'))
+		n--;
+	if (n && rest[0] == '"') {
+		rest++;
+		n--;
+	}
+	if (n && rest[n - 1] == '"')
+		n--;
+	if (!n || memchr(rest, '"', n))
+		diag_at(fc->cfg, fc->file, fc->lineno, "section name must be quoted",
+			 "section [%s] takes one name in double quotes, as [branch \"main\"]",
+			 word);
+	else
+		diag_at(fc->cfg, fc->file, fc->lineno, "section name must be quoted",
+			 "section name must be quoted: [%s \"%.*s\"]", word, (int)n, rest);
 }
 
 static void start_section(struct file_ctx *fc, const char *name, size_t len)
@@ -1048,15 +1168,13 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 			}
 		}
 		if (!arg) {
-			diag_add(cfg, fc->file, fc->lineno,
-				 "section [%s] needs its argument in double quotes, as [branch \"main\"]",
-				 name);
+			unquoted(fc, word, p, name, len);
 			free(s);
 			return;
 		}
 	} else if (*p != '\0') {
-		diag_add(cfg, fc->file, fc->lineno, "malformed section name [%.*s]",
-			 (int)len, name);
+		diag_at(cfg, fc->file, fc->lineno, "malformed section header",
+			 "malformed section name [%.*s]", (int)len, name);
 		free(s);
 		return;
 	}
@@ -1066,7 +1184,8 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 		fc->sec = SEC_CORE;
 	} else if (!strcmp(word, "replica") && !arg) {
 		if (cfg->replica.file) {
-			diag_add(cfg, fc->file, fc->lineno, "[replica] is given twice (first at %s:%d)",
+			diag_at(cfg, fc->file, fc->lineno, "[replica] given twice",
+				 "[replica] is given twice (first at %s:%d)",
 				 cfg->replica.file, cfg->replica.line);
 		} else {
 			cfg->replica.file = fc->file;
@@ -1077,14 +1196,14 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 		size_t i;
 
 		if (!pg_identity_name_valid(arg)) {
-			diag_add(cfg, fc->file, fc->lineno,
+			diag_at(cfg, fc->file, fc->lineno, "invalid group name",
 				 "'%s' is not a valid group name", arg);
 		} else {
 			for (i = 0; i < cfg->ngroups; i++)
 				if (!strcmp(cfg->groups[i].name, arg))
 					break;
 			if (i < cfg->ngroups) {
-				diag_add(cfg, fc->file, fc->lineno,
+				diag_at(cfg, fc->file, fc->lineno, "group defined twice",
 					 "group \"%s\" is defined twice (first at %s:%d)",
 					 arg, cfg->groups[i].file, cfg->groups[i].line);
 			} else {
@@ -1106,10 +1225,13 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 		add_rule(fc, word, arg);
 	} else if (!strcmp(word, "core") || !strcmp(word, "group") || !strcmp(word, "replica") ||
 		   !strcmp(word, "branch") || !strcmp(word, "tag") || !strcmp(word, "path")) {
-		diag_add(cfg, fc->file, fc->lineno, "section [%s] %s", word,
+		diag_at(cfg, fc->file, fc->lineno,
+			 arg ? "section takes no argument" : "section needs an argument in double quotes",
+			 "section [%s] %s", word,
 			 arg ? "takes no argument" : "needs an argument in double quotes");
 	} else {
-		diag_add(cfg, fc->file, fc->lineno, "unknown section [%.*s]", (int)len, name);
+		diag_at(cfg, fc->file, fc->lineno, "unknown section",
+			 "unknown section [%.*s]", (int)len, name);
 	}
 	free(s);
 }
@@ -1129,11 +1251,12 @@ static void on_value_end(void *ctx)
 	pend_flush(ctx);
 }
 
-static void on_problem(void *ctx, int line, int lost_section, const char *msg)
+static void on_problem(void *ctx, int line, int lost_section, const char *brief,
+		       const char *msg)
 {
 	struct file_ctx *fc = ctx;
 
-	diag_add(fc->cfg, fc->file, line, "%s", msg);
+	diag_at(fc->cfg, fc->file, line, brief, "%s", msg);
 	if (lost_section)
 		fc->sec = SEC_SKIP;
 }
@@ -1159,14 +1282,15 @@ static int read_file(struct pg_config *cfg, const char *path, struct file_ctx *p
 
 	for (struct file_ctx *up = parent; up && fc.real; up = up->parent) {
 		if (up->real && !strcmp(up->real, fc.real)) {
-			diag_add(cfg, parent->file, include_line,
+			diag_at(cfg, parent->file, include_line, "include cycle",
 				 "include cycle: %s includes itself", path);
 			free(fc.real);
 			return -1;
 		}
 	}
 	if (pg_ini_read(fc.file, &handler, &fc) < 0 && parent)
-		diag_add(cfg, parent->file, include_line, "cannot include %s", path);
+		diag_at(cfg, parent->file, include_line, "cannot include a file",
+			 "cannot include %s", path);
 	free(fc.real);
 	return 0;
 }
@@ -1185,7 +1309,8 @@ static void check_refs(struct pg_config *cfg, const struct pg_members *m)
 {
 	for (size_t i = 0; i < m->nnames; i++)
 		if (m->names[i][0] == '@' && !find_group(cfg, m->names[i] + 1))
-			diag_add(cfg, m->file, m->line, "undefined group %s", m->names[i]);
+			diag_at(cfg, m->file, m->line, "undefined group",
+				 "undefined group %s", m->names[i]);
 }
 
 /*
@@ -1217,7 +1342,8 @@ static void find_cycles(struct pg_config *cfg, size_t g, unsigned char *state,
 			for (size_t k = from; k <= depth; k++)
 				pg_buf_printf(&path, "%s -> ", cfg->groups[stack[k]].name);
 			pg_buf_puts(&path, sub->name);
-			diag_add(cfg, sub->file, sub->line, "group cycle: %s", path.ptr);
+			diag_at(cfg, sub->file, sub->line, "group cycle",
+				 "group cycle: %s", path.ptr);
 			pg_buf_free(&path);
 		} else if (state[j] == 0) {
 			find_cycles(cfg, j, state, stack, depth + 1);
@@ -1251,7 +1377,8 @@ static void check_groups(struct pg_config *cfg)
 	free(stack);
 	for (size_t i = 0; i < cfg->ngroups; i++)
 		if (!cfg->groups[i].members.set)
-			diag_add(cfg, cfg->groups[i].file, cfg->groups[i].line,
+			diag_at(cfg, cfg->groups[i].file, cfg->groups[i].line,
+				 "group has no 'members'",
 				 "group \"%s\" has no 'members'", cfg->groups[i].name);
 	free(state);
 }
@@ -1276,7 +1403,9 @@ static void check_file(struct pg_config *cfg, const struct pg_setting *st, const
 		char *slash;
 
 		if (!is_log) {
-			diag_add(cfg, st->file, st->line, "%s %s: %s", key, st->value, strerror(errno));
+			diag_at(cfg, st->file, st->line,
+				 "a file it names is missing or unreadable",
+				 "%s %s: %s", key, st->value, strerror(errno));
 			return;
 		}
 		/* The log is created on its first entry: its directory must be there. */
@@ -1287,7 +1416,8 @@ static void check_file(struct pg_config *cfg, const struct pg_setting *st, const
 		else
 			strcpy(dir, ".");
 		if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-			diag_add(cfg, st->file, st->line, "%s: directory %s does not exist", key, dir);
+			diag_at(cfg, st->file, st->line, "the log's directory does not exist",
+				 "%s: directory %s does not exist", key, dir);
 			free(dir);
 			return;
 		}
@@ -1295,14 +1425,16 @@ static void check_file(struct pg_config *cfg, const struct pg_setting *st, const
 		return;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		diag_add(cfg, st->file, st->line, "%s %s: not a regular file", key, st->value);
+		diag_at(cfg, st->file, st->line, "a file it names is not a regular file",
+			 "%s %s: not a regular file", key, st->value);
 		return;
 	}
 	if (pg_file_owner_only(st->value, &sb, S_IWGRP | S_IWOTH, &why) < 0) {
 		for (p = why.ptr; *p; ) {
 			size_t n = strcspn(p, "\n");
 
-			diag_add(cfg, st->file, st->line, "%s %s: %.*s", key, st->value, (int)n, p);
+			diag_at(cfg, st->file, st->line, "unsafe permissions on a file it names",
+				 "%s %s: %.*s", key, st->value, (int)n, p);
 			p += n + (p[n] == '\n');
 		}
 	}
@@ -1317,11 +1449,14 @@ static void check_log(struct pg_config *cfg)
 	struct pg_sshkey key;
 
 	if (cfg->release_log.value && !cfg->signing_key.value)
-		diag_add(cfg, cfg->release_log.file, cfg->release_log.line,
+		diag_at(cfg, cfg->release_log.file, cfg->release_log.line,
+			 "release_log needs [core] signing_key",
 			 "release_log needs [core] signing_key, the log's Ed25519 key");
 	if (cfg->signing_key.value) {
 		if (pg_sshkey_load_private(&key, cfg->signing_key.value) < 0)
-			diag_add(cfg, cfg->signing_key.file, cfg->signing_key.line, "%s",
+			diag_at(cfg, cfg->signing_key.file, cfg->signing_key.line,
+				 "signing_key cannot be loaded",
+				 "%s",
 				 pg_error_last());
 		pg_sshkey_clear(&key);
 	}
@@ -1330,14 +1465,17 @@ static void check_log(struct pg_config *cfg)
 	if (!rs->file)
 		return;
 	if (!cfg->release_log.value)
-		diag_add(cfg, rs->file, rs->line, "[replica] needs [core] release_log");
+		diag_at(cfg, rs->file, rs->line, "[replica] needs [core] release_log",
+			 "[replica] needs [core] release_log");
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!need[i]->line)
-			diag_add(cfg, rs->file, rs->line, "[replica] needs '%s'", names[i]);
+			diag_at(cfg, rs->file, rs->line, "[replica] lacks a required key",
+				 "[replica] needs '%s'", names[i]);
 	check_file(cfg, &rs->known_hosts, "known_hosts", 0);
 	if (rs->key.value) {
 		if (pg_sshkey_load_private(&key, rs->key.value) < 0)
-			diag_add(cfg, rs->key.file, rs->key.line, "%s", pg_error_last());
+			diag_at(cfg, rs->key.file, rs->key.line, "replica key cannot be loaded",
+				 "%s", pg_error_last());
 		pg_sshkey_clear(&key);
 	}
 }
@@ -1349,17 +1487,20 @@ static void check_rules(struct pg_config *cfg)
 		const struct pg_rule *r = &cfg->rules[i];
 
 		if (r->require_signed.set && !cfg->signers.value)
-			diag_add(cfg, r->file, r->require_signed.line,
+			diag_at(cfg, r->file, r->require_signed.line,
+				 "require_signed needs [core] signers",
 				 "require_signed needs [core] signers, the allowed_signers file");
 		if (r->deny && r->write.set)
-			diag_add(cfg, r->file, r->deny_line,
+			diag_at(cfg, r->file, r->deny_line,
+				 "deny = yes and write exclude each other",
 				 "deny = yes and write exclude each other: nobody may write");
 		if (r->release && !cfg->release_log.value)
-			diag_add(cfg, r->file, r->release_line,
+			diag_at(cfg, r->file, r->release_line,
+				 "release = yes needs [core] release_log",
 				 "release = yes needs [core] release_log");
 		/* An import is an exception: it must be on record. */
 		if (r->import.set && !r->import.nobody && !cfg->release_log.value)
-			diag_add(cfg, r->file, r->import.line,
+			diag_at(cfg, r->file, r->import.line, "import needs [core] release_log",
 				 "import needs [core] release_log: every import is logged");
 	}
 	check_log(cfg);
@@ -1441,6 +1582,26 @@ int pg_members_contains(const struct pg_config *cfg, const struct pg_members *m,
 	return contains(cfg, m, user, 0);
 }
 
+#define PUSHER_FILE_MAX 160	/* bytes of a file name shown to a pusher */
+
+void pg_diag_pusher_text(struct pg_buf *out, const struct pg_diag *d)
+{
+	size_t n = strlen(d->file);
+	const char *file = d->file;
+
+	/* The end of a path says which file it is; keep that. */
+	if (n > PUSHER_FILE_MAX) {
+		file += n - PUSHER_FILE_MAX;
+		while (((unsigned char)*file & 0xc0) == 0x80)
+			file++;
+		pg_buf_puts(out, "...");
+	}
+	pg_buf_puts(out, file);
+	if (d->line)
+		pg_buf_printf(out, ":%d", d->line);
+	pg_buf_printf(out, ": %s", d->brief);
+}
+
 void pg_rule_title(struct pg_buf *out, const struct pg_rule *r)
 {
 	static const char *const words[] = {
@@ -1500,8 +1661,10 @@ void pg_config_free(struct pg_config *cfg)
 		free_strs(r->help, r->nhelp);
 	}
 	free(cfg->rules);
-	for (size_t i = 0; i < cfg->ndiags; i++)
+	for (size_t i = 0; i < cfg->ndiags; i++) {
 		free(cfg->diags[i].msg);
+		free(cfg->diags[i].brief);
+	}
 	free(cfg->diags);
 	free_strs(cfg->files, cfg->nfiles);
 	pg_signers_free(cfg->allowed);	/* after the diagnostics naming it */

@@ -112,11 +112,20 @@ struct pg_group {
 	struct pg_members members;
 };
 
+/*
+ * A problem with the policy.  msg is for the admin (pushgate check) and may
+ * quote the policy; brief is what a pusher is shown: a short wording that
+ * quotes nothing from the policy, since the rest of the file is none of
+ * the pusher's business.  Both are bounded (PG_DIAG_MAX bytes).
+ */
 struct pg_diag {
 	const char *file;
 	int line;		/* 0: the whole file */
 	char *msg;
+	char *brief;
 };
+
+#define PG_DIAG_MAX 512
 
 struct pg_config {
 	const char *path;		/* the top file, as given */
@@ -156,6 +165,12 @@ void pg_config_free(struct pg_config *cfg);
  */
 int pg_members_contains(const struct pg_config *cfg,
 			const struct pg_members *m, const char *user);
+
+/*
+ * "FILE:LINE: BRIEF" (or "FILE: BRIEF") for a pusher's screen, appended to
+ * OUT; a very long FILE is shortened to its end, so the line stays short.
+ */
+void pg_diag_pusher_text(struct pg_buf *out, const struct pg_diag *d);
 
 /* "[branch \"main\"]" for messages. */
 void pg_rule_title(struct pg_buf *out, const struct pg_rule *r);

@@ -256,13 +256,16 @@ static void refuse_config(const struct pg_engine *e, struct pg_verdict *v, int b
 		return;
 	}
 	f = pg_verdict_add(v, NULL, 0, "the pushgate configuration is invalid; failing closed");
+	/*
+	 * Pushers get where and a short wording, never the full message: it
+	 * may quote any part of the policy, which is the admins' business.
+	 */
 	for (size_t i = 0; i < cfg->ndiags && i < MAX_DIAGS_SHOWN; i++) {
-		const struct pg_diag *d = &cfg->diags[i];
+		struct pg_buf text = PG_BUF_INIT;
 
-		if (d->line)
-			pg_finding_addf(f, "%s:%d: %s", d->file, d->line, d->msg);
-		else
-			pg_finding_addf(f, "%s: %s", d->file, d->msg);
+		pg_diag_pusher_text(&text, &cfg->diags[i]);
+		pg_finding_addf(f, "%s", pg_buf_cstr(&text));
+		pg_buf_free(&text);
 	}
 	if (cfg->ndiags > MAX_DIAGS_SHOWN)
 		pg_finding_addf(f, "... and %zu more", cfg->ndiags - MAX_DIAGS_SHOWN);

@@ -47,6 +47,23 @@ size_t pg_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
 	return n;
 }
 
+int pg_unicode_hidden(unsigned cp)
+{
+	static const struct {
+		unsigned lo, hi;
+	} ranges[] = {
+		{ 0x00ad, 0x00ad }, { 0x061c, 0x061c }, { 0x115f, 0x1160 },
+		{ 0x180e, 0x180e }, { 0x200b, 0x200f }, { 0x2028, 0x202e },
+		{ 0x2060, 0x206f }, { 0x3164, 0x3164 }, { 0xfeff, 0xfeff },
+		{ 0xffa0, 0xffa0 }, { 0xfff9, 0xfffb }, { 0xe0000, 0xe007f },
+	};
+
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+			return 1;
+	return 0;
+}
+
 static void put_hex(struct pg_buf *b, const unsigned char *s, size_t n)
 {
 	size_t i;
@@ -94,7 +111,7 @@ static size_t safe_run(const unsigned char *s, size_t len)
 			break;
 		n = pg_utf8_seq(s + i, len - i, &cp);
 		/* C1 controls include CSI (U+009B), a complete escape. */
-		if (!n || cp <= 0x9f)
+		if (!n || cp <= 0x9f || pg_unicode_hidden(cp))
 			break;
 		i += n;
 	}
@@ -130,9 +147,12 @@ void pg_escape_put(struct pg_buf *b, const char *s, size_t len)
 			 * right after garbage still passes.
 			 */
 			n = pg_utf8_seq(p, len, &cp);
+			if (n && pg_unicode_hidden(cp))
+				pg_buf_printf(b, cp > 0xffff ? "\\U%08x" : "\\u%04x", cp);
+			else
+				put_hex(b, p, n ? n : 1);
 			if (!n)
 				n = 1;
-			put_hex(b, p, n);
 		}
 		p += n;
 		len -= n;

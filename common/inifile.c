@@ -27,10 +27,15 @@ struct reading {
 	size_t nreported;
 };
 
-static void problem(struct reading *r, int lost_section, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/*
+ * Line R->lineno cannot be read.  BRIEF quotes nothing of the file; the
+ * message (FMT) may quote the line, never what follows it.
+ */
+static void problem(struct reading *r, int lost_section, const char *brief,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void problem(struct reading *r, int lost_section, const char *fmt, ...)
+static void problem(struct reading *r, int lost_section, const char *brief,
+		    const char *fmt, ...)
 {
 	struct pg_buf msg = PG_BUF_INIT;
 	va_list ap;
@@ -40,7 +45,7 @@ static void problem(struct reading *r, int lost_section, const char *fmt, ...)
 	va_end(ap);
 	r->reported = pg_xrealloc(r->reported, (r->nreported + 1) * sizeof(*r->reported));
 	r->reported[r->nreported++] = r->lineno;
-	r->h->problem(r->ctx, r->lineno, lost_section, msg.ptr);
+	r->h->problem(r->ctx, r->lineno, lost_section, brief, msg.ptr);
 	pg_buf_free(&msg);
 }
 
@@ -88,18 +93,24 @@ static int header_line(struct reading *r, const char *p, const char *end, int in
 	value_end(r);
 	/* After a key, inih would even take it for a continuation. */
 	if (indented) {
-		problem(r, 1, "a section header must start at the beginning of the line");
+		problem(r, 1, "indented section header",
+			"a section header must start at the beginning of the line");
 		return 0;
 	}
 	if (close == end || *close != ']') {
-		problem(r, 1, "section header without a closing ']'");
+		int shown = end - p > 80 ? 80 : (int)(end - p);
+
+		/* Quoted up to the end of this line only, and not too much of it. */
+		problem(r, 1, "section header without a closing ']'",
+			"section header without a closing ']': %.*s%s", shown, p,
+			end - p > shown ? "..." : "");
 		return 0;
 	}
 	rest = close + 1;
 	while (rest < end && (*rest == ' ' || *rest == '\t'))
 		rest++;
 	if (rest < end && *rest != ';' && *rest != '#') {
-		problem(r, 1, "text after the section header");
+		problem(r, 1, "text after the section header", "text after the section header");
 		return 0;
 	}
 	r->have_key = 0;
@@ -126,7 +137,7 @@ static size_t line_for_inih(struct reading *r, const char *line, size_t len)
 	r->continuation = 0;
 
 	if (memchr(line, '\0', len)) {
-		problem(r, 0, "line holds a NUL byte");
+		problem(r, 0, "line holds a NUL byte", "line holds a NUL byte");
 		return 0;
 	}
 	if (p == end || *p == ';' || *p == '#')
@@ -146,7 +157,8 @@ static size_t line_for_inih(struct reading *r, const char *line, size_t len)
 	}
 	eq = inih_find(p, end, "=:");
 	if (eq == end || *eq == ';') {
-		problem(r, 0, "expected 'key = value', a [section] or a comment");
+		problem(r, 0, "not 'key = value', a [section] or a comment",
+			"expected 'key = value', a [section] or a comment");
 		return 0;
 	}
 	value_end(r);
@@ -187,7 +199,8 @@ static char *reader(char *str, int num, void *stream)
 		 */
 		if (*p == '[' || !indented || !r->have_key)
 			value_end(r);
-		problem(r, *p == '[', "line is longer than %d bytes", PG_INI_MAX_LINE);
+		problem(r, *p == '[', "line too long", "line is longer than %d bytes",
+			PG_INI_MAX_LINE);
 		strcpy(str, "\n");
 		return str;
 	}
@@ -216,8 +229,11 @@ static void file_problems(struct reading *r, const struct pg_buf *why)
 
 	while (*p) {
 		size_t n = strcspn(p, "\n");
+		char *reason = pg_xstrndup(p, n);
 
-		problem(r, 0, "%.*s", (int)n, p);
+		/* It tells of the file's mode, nothing of its content. */
+		problem(r, 0, reason, "%s", reason);
+		free(reason);
 		p += n + (p[n] == '\n');
 	}
 }
@@ -228,7 +244,7 @@ static int load_bytes(struct reading *r, const char *file, char **out, size_t *l
 	struct stat st;
 
 	if (pg_file_read(file, MAX_FILE, out, len, &st) < 0) {
-		problem(r, 0, "%s", pg_error_last());
+		problem(r, 0, "cannot read the file", "%s", pg_error_last());
 		return -1;
 	}
 	/* Reported, and reading goes on so that check shows every problem. */
@@ -280,10 +296,10 @@ int pg_ini_read(const char *path, const struct pg_ini_handler *h, void *ctx)
 	value_end(&r);
 	if (rc == -2) {
 		r.lineno = 0;
-		problem(&r, 0, "out of memory while parsing");
+		problem(&r, 0, "out of memory while parsing", "out of memory while parsing");
 	} else if (rc > 0 && !was_reported(&r, rc)) {
 		r.lineno = rc;
-		problem(&r, 0, "syntax error");
+		problem(&r, 0, "syntax error", "syntax error");
 	}
 	free(buf);
 	free(r.reported);

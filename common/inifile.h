@@ -35,9 +35,12 @@ struct pg_ini_handler {
 	/*
 	 * A line that cannot be read (line 0: the file itself).  With
 	 * lost_section, a section header was lost: the keys up to the next
-	 * header belong to no known section.
+	 * header belong to no known section.  brief says it without quoting
+	 * the file (for pushers); msg may quote it, but never more than the
+	 * one line.
 	 */
-	void (*problem)(void *ctx, int line, int lost_section, const char *msg);
+	void (*problem)(void *ctx, int line, int lost_section, const char *brief,
+			const char *msg);
 };
 
 /*

@@ -18,6 +18,17 @@ static void put_u00(struct pg_buf *b, unsigned c)
 	pg_buf_put(b, e, sizeof(e));
 }
 
+/* \uXXXX, or a surrogate pair above U+FFFF, as JSON spells those. */
+static void put_u(struct pg_buf *b, unsigned cp)
+{
+	if (cp > 0xffff) {
+		cp -= 0x10000;
+		pg_buf_printf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+	} else {
+		pg_buf_printf(b, "\\u%04x", cp);
+	}
+}
+
 void pg_json_put_string(struct pg_buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -53,6 +64,10 @@ void pg_json_put_string(struct pg_buf *b, const char *s, size_t len)
 		} else if (cp <= 0x9f) {
 			put_u00(b, cp);	/* a C1 control, U+0080..U+009F */
 			i += n;
+		} else if (pg_unicode_hidden(cp)) {
+			/* Raw, it would reorder or hide the log line on a screen. */
+			put_u(b, cp);
+			i += n;
 		} else {
 			pg_buf_put(b, p + i, n);
 			i += n;
@@ -67,6 +82,38 @@ void pg_json_put_cstring(struct pg_buf *b, const char *s)
 		pg_buf_puts(b, "null");
 	else
 		pg_json_put_string(b, s, strlen(s));
+}
+
+void pg_json_put_shown(struct pg_buf *b, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
+
+	pg_buf_grow(b, len);
+	while (i < len) {
+		size_t run = i, n;
+		unsigned cp;
+
+		while (run < len && p[run] < 0x7f)
+			run++;
+		pg_buf_put(b, p + i, run - i);
+		i = run;
+		if (i == len)
+			break;
+		if (p[i] == 0x7f) {
+			put_u00(b, 0x7f);
+			i++;
+		} else if ((n = pg_utf8_seq(p + i, len - i, &cp)) == 0) {
+			pg_buf_puts(b, "\\ufffd");
+			i++;
+		} else {
+			if (cp <= 0x9f || pg_unicode_hidden(cp))
+				put_u(b, cp);
+			else
+				pg_buf_put(b, p + i, n);
+			i += n;
+		}
+	}
 }
 
 /* ---- the reader ---- */

@@ -22,7 +22,9 @@
  * '"' and '\' are escaped with a backslash; every C0 control byte, DEL
  * and every encoded C1 control (U+0080..U+009F) becomes \u00XX (lower-case
  * hex, e.g. ESC is \u001b and DEL \u007f), so that a log line shown on a
- * terminal carries no escape sequence.  Other well-formed UTF-8 passes
+ * terminal carries no escape sequence.  So does every character that
+ * reorders or hides text (pg_unicode_hidden: \u202e, and a surrogate pair
+ * such as \udb40\udc41 above U+FFFF).  Other well-formed UTF-8 passes
  * unchanged.  JSON text must be UTF-8, so every byte of ill-formed UTF-8
  * (overlong, surrogate, above U+10FFFF, cut off, a stray continuation
  * byte) is replaced by \ufffd, one per byte: the log records that a byte
@@ -32,6 +34,16 @@ void pg_json_put_string(struct pg_buf *b, const char *s, size_t len);
 
 /* The same for a NUL-terminated string; NULL appends null. */
 void pg_json_put_cstring(struct pg_buf *b, const char *s);
+
+/*
+ * Append LEN bytes of TEXT, JSON that pg_json_parse_object accepted (a
+ * whole line, or a value cut from one), with each raw DEL, C1 control and
+ * hidden character (pg_unicode_hidden) turned into its \u escape, as
+ * pg_json_put_string writes them: the JSON means the same, and shows
+ * safely.  A line written by an older version may hold them raw.  Such
+ * characters can only stand inside strings, so the rest passes unchanged.
+ */
+void pg_json_put_shown(struct pg_buf *b, const char *text, size_t len);
 
 /* What a key may hold: an OR of these. */
 #define PG_JSON_STRING 1u

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "escape.h"
 #include "glob.h"
+#include "json.h"
 #include "wire.h"
 
 #include <errno.h>
@@ -101,7 +102,8 @@ static void csv_text(struct pg_buf *b, const char *s)
 		csv_field(b, s, strlen(s), 1);
 }
 
-static void csv_row(struct pg_buf *b, const struct pg_log_record *rec, const char *line)
+static void csv_row(struct pg_buf *b, struct pg_buf *opts, const struct pg_log_record *rec,
+		    const char *line)
 {
 	pg_buf_printf(b, "%lld,%s,", rec->seq, rec->time);
 	csv_text(b, rec->event);
@@ -122,8 +124,13 @@ static void csv_row(struct pg_buf *b, const struct pg_log_record *rec, const cha
 	pg_buf_putc(b, ',');
 	csv_text(b, rec->reason);
 	pg_buf_putc(b, ',');
-	/* As the JSON array in the line: already escaped, already ASCII-safe. */
-	csv_field(b, line + rec->opts_start, rec->opts_end - rec->opts_start, 0);
+	/*
+	 * As the JSON array in the line, with what a writer may have left raw
+	 * (an older one: bidi controls) escaped the JSON way.
+	 */
+	pg_buf_reset(opts);
+	pg_json_put_shown(opts, line + rec->opts_start, rec->opts_end - rec->opts_start);
+	csv_field(b, opts->ptr, opts->len, 0);
 	pg_buf_printf(b, ",%s\r\n", rec->prev);
 }
 
@@ -142,7 +149,7 @@ int pg_log_show(FILE *out, FILE *err, const char *path,
 		const struct pg_log_filter *filter, enum pg_log_format format)
 {
 	struct pg_log_record rec = PG_LOG_RECORD_INIT;
-	struct pg_buf cells[NCOLS], row = PG_BUF_INIT;
+	struct pg_buf cells[NCOLS], row = PG_BUF_INIT, opts = PG_BUF_INIT;
 	size_t widths[NCOLS], cap = 0;
 	char *line = NULL;
 	int skipped = 0, rc = 0;
@@ -198,13 +205,16 @@ int pg_log_show(FILE *out, FILE *err, const char *path,
 			if (!matches(&rec, filter))
 				continue;
 			if (format == PG_LOG_JSON) {
-				fwrite(line, 1, len, out);
-				fputc('\n', out);
+				/* The line itself, unless it holds a character to escape. */
+				pg_buf_reset(&row);
+				pg_json_put_shown(&row, line, len);
+				pg_buf_putc(&row, '\n');
+				fwrite(row.ptr, 1, row.len, out);
 				continue;
 			}
 			if (format == PG_LOG_CSV) {
 				pg_buf_reset(&row);
-				csv_row(&row, &rec, line);
+				csv_row(&row, &opts, &rec, line);
 				fwrite(row.ptr, 1, row.len, out);
 				continue;
 			}
@@ -243,6 +253,7 @@ int pg_log_show(FILE *out, FILE *err, const char *path,
 	for (int c = 0; c < NCOLS; c++)
 		pg_buf_free(&cells[c]);
 	pg_buf_free(&row);
+	pg_buf_free(&opts);
 	pg_log_record_free(&rec);
 	if (rc == 0 && fflush(out) == EOF) {
 		pg_error_set("cannot write the output: %s", strerror(errno));

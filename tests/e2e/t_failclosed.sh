@@ -32,7 +32,8 @@ INI
 push_as alice "$out" -C "$w" push origin HEAD:main
 check "a broken configuration refuses even an allowed push" test $? -ne 0
 expect_contains "the reason" "$out" "REJECTED refs/heads/main: the pushgate configuration is invalid; failing closed"
-expect_contains "the typo at FILE:LINE" "$out" "$PUSHGATE_CONFIG:5: unknown key 'pussh' in [branch \"main\"]"
+expect_contains "the typo at FILE:LINE, in a short wording" "$out" "$PUSHGATE_CONFIG:5: unknown key"
+expect_not_contains "quoting nothing of the policy" "$out" "pussh"
 expect_contains "how to see all problems" "$out" "pushgate check -c $PUSHGATE_CONFIG"
 push_as alice "$out" -C "$w" push origin HEAD:topic
 check "and refuses an unprotected branch too" test $? -ne 0
@@ -44,7 +45,62 @@ window = Mon-Fri 08:00-16:00
 INI
 push_as alice "$out" -C "$w" push origin HEAD:main
 check "an unsupported key fails closed" test $? -ne 0
-expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: 'window' is not supported yet"
+expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: key not supported yet"
+"$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
+expect_contains "pushgate check gives the admin the full message" "$out" \
+	"$PUSHGATE_CONFIG:2: 'window' is not supported yet"
+
+# A section name without quotes: one problem at its line; the pusher sees
+# neither that line nor any after it, the admin sees the fix.
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch main]
+push = alice
+token = hunter2
+
+[group "admins"]
+members = root
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "an unquoted section name fails closed" test $? -ne 0
+expect_contains "the pusher sees FILE:LINE and a short wording" "$out" \
+	"remote: pushgate:   $PUSHGATE_CONFIG:4: section name must be quoted"
+expect_not_contains "not the rest of the policy" "$out" "hunter2"
+expect_not_contains "nor the header itself" "$out" "[branch main]"
+expect_not_contains "nor what follows it" "$out" "admins"
+check "and no line is long" test "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$out")" -lt 300
+"$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
+check "pushgate check refuses it" test $? -eq 1
+expect_contains "with the fix" "$out" "$PUSHGATE_CONFIG:4: section name must be quoted: [branch \"main\"]"
+check "as the only problem" grep -q ': invalid: 1 problem$' "$out"
+printf '[core]\nidentity = env:PUSHGATE_USER\n[branch "main"\npush = alice\ntoken = hunter2\n' \
+	>"$PUSHGATE_CONFIG"
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "an unterminated section header fails closed" test $? -ne 0
+expect_contains "at its line" "$out" "$PUSHGATE_CONFIG:3: section header without a closing ']'"
+expect_not_contains "and nothing after it is shown" "$out" "hunter2"
+
+# A member list that reads as a boolean would name a user called "yes".
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch "main"]
+push = alice
+force_push = yes
+delete = no
+INI
+push_as alice "$out" -C "$w" push origin HEAD:main
+check "force_push = yes fails closed" test $? -ne 0
+expect_contains "at FILE:LINE" "$out" "$PUSHGATE_CONFIG:6: a member list takes '*', 'none', users or @groups, not yes/no"
+"$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
+check "pushgate check refuses force_push = yes" test $? -eq 1
+expect_contains "naming the spelling for everyone" "$out" \
+	"$PUSHGATE_CONFIG:6: 'yes' in a member list would be a user named 'yes': write '*' for everyone identified"
+expect_contains "and for nobody" "$out" \
+	"$PUSHGATE_CONFIG:7: 'no' in a member list would be a user named 'no': write 'none' for nobody"
 
 # A configuration others may write is refused.
 good
@@ -135,6 +191,52 @@ check "the update hook with two arguments refuses" test $? -ne 0
 	$'refs/heads/main\e]0;owned\a' main main >"$out" 2>&1
 expect_not_contains "no raw escape reaches the screen" "$out" $'\e'
 expect_contains "it is shown escaped" "$out" 'refs/heads/main\x1b]0;owned\x07'
+
+# Characters that reorder or hide text (U+202E RIGHT-TO-LEFT OVERRIDE) are
+# shown as \u202e to pushers and in pushgate log show, never raw.
+rlo=$'\xe2\x80\xae'
+ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
+echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
+mkdir -p "$T/log"
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+release_log = log/release.log
+signing_key = release_key
+log_signers = log_signers
+
+[branch "rtl/*"]
+push = alice
+subject = ^CHG-[0-9]+:
+release = yes
+INI
+commit "$w" "fix ${rlo}txt.exe"
+push_as alice "$out" -C "$w" push -o "note=a${rlo}b" origin HEAD:rtl/one
+check "a subject holding U+202E is refused by the subject rule" test $? -ne 0
+expect_contains "the pusher sees it escaped" "$out" 'fix \u202etxt.exe'
+expect_not_contains "and never raw" "$out" "$rlo"
+git -C "$w" commit -q --amend -m "CHG-7: fixed"
+push_as alice "$out" -C "$w" push -o "note=a${rlo}b" origin HEAD:rtl/one
+check "the same push with a good subject is accepted" test $? -eq 0
+log=$T/log/release.log
+expect_not_contains "the log holds no raw U+202E" "$log" "$rlo"
+expect_contains "but its JSON escape" "$log" '"push_options":["note=a\u202eb"]'
+for fmt in table csv json; do
+	"$PUSHGATE_BUILD/pushgate" log show --log "$log" --format "$fmt" >"$out" 2>&1
+	check "log show --format $fmt" test $? -eq 0
+	expect_not_contains "log show --format $fmt shows no raw U+202E" "$out" "$rlo"
+done
+expect_contains "the JSON keeps the escape" "$out" '"note=a\u202eb"'
+"$PUSHGATE_BUILD/pushgate" log verify --log "$log" --signers "$T/log_signers" >"$out" 2>&1
+check "and the log verifies" test $? -eq 0
+# A line an older version wrote with the character raw is shown escaped.
+printf '{"seq":1,"time":"2026-01-01T00:00:00Z","event":"update","repo":"app","ref":"refs/heads/x","old":"%s","new":"%s","pusher":"alice","via":"unix","rule":null,"reason":null,"push_options":["o=%sx"],"prev":"%s","sig":"AAAA"}\n' \
+	"$(printf '0%.0s' $(seq 40))" "$(printf '1%.0s' $(seq 40))" "$rlo" "$(printf '0%.0s' $(seq 64))" >"$T/old.log"
+for fmt in table csv json; do
+	"$PUSHGATE_BUILD/pushgate" log show --log "$T/old.log" --format "$fmt" >"$out" 2>&1
+	expect_not_contains "an old raw U+202E: log show --format $fmt escapes it" "$out" "$rlo"
+done
+expect_contains "as JSON does" "$out" '"o=\u202ex"'
 
 # A huge push: 3000 refs at once.
 for i in $(seq 1 3000); do echo "create refs/heads/many/$i HEAD"; done |

@@ -479,18 +479,193 @@ static void test_unknown_section(void **state)
 static void test_malformed_headers(void **state)
 {
 	(void)state;
-	expect_one("[core]\n[branch main]\npush = a\n", 2, "needs its argument in double quotes");
-	expect_one("[core]\n[branch \"main]\n", 2, "needs its argument in double quotes");
+	expect_one("[core]\n[branch main]\npush = a\n", 2,
+		   "section name must be quoted: [branch \"main\"]");
+	expect_one("[core]\n[branch \"main]\n", 2, "section name must be quoted: [branch \"main\"]");
+	expect_one("[tag v*  ]\n", 1, "section name must be quoted: [tag \"v*\"]");
+	expect_one("[group admins]\nmembers = a\n", 1,
+		   "section name must be quoted: [group \"admins\"]");
+	expect_one("[core main]\n", 1, "section [core] takes no argument");
+	expect_one("[foo bar]\n", 1, "unknown section [foo bar]");
 	expect_one("[core]\n\n[branch \"main\"\npush = a\n", 3, "without a closing ']'");
 	/* inih ends the line at a ';' after a blank, before the ']'. */
 	expect_one("[branch \"a ;b\"]\n", 1, "without a closing ']'");
 	expect_one("[core]\n[branch \"main\"] push = a\n", 2, "text after the section header");
-	expect_one("[branch \"main\" x]\n", 1, "needs its argument in double quotes");
+	expect_one("[branch \"main\" x]\n", 1, "section [branch] takes one name in double quotes");
 	expect_one("[core]\natomic = yes\n  [branch \"main\"]\n", 3,
 		   "must start at the beginning of the line");
 	expect_one("  [branch \"main\"]\n", 1, "must start at the beginning of the line");
 	/* A comment after the header is fine. */
 	expect_valid("[branch \"main\"]  ; the trunk\n[tag \"v*\"] # tags\n");
+}
+
+/*
+ * A broken header is one problem, at its line, saying nothing of the lines
+ * after it: inifile.c hands the header over with its length, not as a C
+ * string, and a message once read the rest of the file as the name.
+ */
+static void test_header_never_swallows(void **state)
+{
+	static const char *const texts[] = {
+		"[core]\n[branch main]\npush = alice\nsecret_word = 1\n[group \"g\"]\nmembers = x\n",
+		"[branch \"main\"\npush = alice\nsecret_word = 1\n",
+		"[branch main\npush = alice\nsecret_word = 1\n",
+		"[foo bar]\nsecret_word = 1\n",
+		"[branch \"main\" x]\nsecret_word = 1\n",
+	};
+	struct pg_config *cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		write_file("c.ini", texts[i]);
+		cfg = load_bad("c.ini");
+		expect_ndiags(cfg, 1);
+		assert_null(strchr(cfg->diags[0].msg, '\n'));
+		assert_null(strstr(cfg->diags[0].msg, "secret_word"));
+		assert_null(strstr(cfg->diags[0].msg, "alice"));
+		pg_config_free(cfg);
+	}
+	write_file("c.ini", texts[0]);
+	cfg = load_bad("c.ini");
+	assert_string_equal(cfg->diags[0].brief, "section name must be quoted");
+	pg_config_free(cfg);
+}
+
+/*
+ * What a pusher is shown: FILE:LINE and a short wording that quotes
+ * nothing of the policy, for every kind of problem, while the full
+ * message (for pushgate check) still says what was found.
+ */
+static void test_brief_quotes_nothing(void **state)
+{
+	static const char *const texts[] = {
+		"[branch hunter2]\n",
+		"[branch \"hunter2\"\n",
+		"[hunter2]\n",
+		"[group \"hunter2 x\"]\nmembers = a\n",
+		"[branch \"main\"]\nhunter2 = 1\n",
+		"[branch \"main\"]\npush = hunter2!\n",
+		"[branch \"main\"]\npush = @hunter2\n",
+		"[branch \"main\"]\nmode = hunter2\n",
+		"[branch \"refs/heads/hunter2\"]\n",
+		"[core]\natomic = hunter2\n",
+		"[core]\nidentity = hunter2\n",
+		"[core]\ninclude = hunter2.ini\n",
+		"[core]\nsigners = hunter2\n[branch \"x\"]\nrequire_signed = yes\n",
+		"[path \"src\"]\nrefs = hunter2\n",
+		"[path \"src\"]\ncase = hunter2\n",
+		"[replica]\nport = hunter2\n",
+		"[group \"hunter2\"]\nmembers = @hunter2\n",
+		"hunter2 = 1\n[core]\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct pg_config *cfg;
+		int quoted = 0;
+
+		write_file("c.ini", texts[i]);
+		cfg = load_bad("c.ini");
+		for (size_t j = 0; j < cfg->ndiags; j++) {
+			const struct pg_diag *d = &cfg->diags[j];
+
+			/* (A file named in the policy is shown as FILE, by design.) */
+			assert_non_null(d->brief);
+			if (strstr(d->brief, "hunter2")) {
+				print_message("%s: brief quotes the policy: %s\n", texts[i], d->brief);
+				fail();
+			}
+			quoted |= strstr(d->msg, "hunter2") || strstr(d->file, "hunter2");
+		}
+		if (!quoted) {
+			print_message("%s: the admin's message should say what was found\n", texts[i]);
+			print_diags(cfg);
+			fail();
+		}
+		pg_config_free(cfg);
+	}
+}
+
+static void test_pusher_text(void **state)
+{
+	struct pg_diag d = { "/etc/pushgate/pushgate.ini", 4, (char *)"full", (char *)"short" };
+	struct pg_buf t = PG_BUF_INIT;
+	char longname[400];
+
+	(void)state;
+	pg_diag_pusher_text(&t, &d);
+	assert_string_equal(pg_buf_cstr(&t), "/etc/pushgate/pushgate.ini:4: short");
+	pg_buf_reset(&t);
+	d.line = 0;
+	pg_diag_pusher_text(&t, &d);
+	assert_string_equal(pg_buf_cstr(&t), "/etc/pushgate/pushgate.ini: short");
+	/* A very long file name keeps its end, and the line stays short. */
+	memset(longname, 'd', sizeof(longname) - 1);
+	memcpy(longname + sizeof(longname) - 9, "/end.ini", 9);
+	d.file = longname;
+	d.line = 7;
+	pg_buf_reset(&t);
+	pg_diag_pusher_text(&t, &d);
+	assert_true(t.len < 200);
+	assert_memory_equal(t.ptr, "...", 3);
+	assert_non_null(strstr(pg_buf_cstr(&t), "/end.ini:7: short"));
+	pg_buf_free(&t);
+}
+
+/* A message quoting a 4 KiB value is cut, at a character boundary. */
+static void test_diag_bounded(void **state)
+{
+	struct pg_buf text = PG_BUF_INIT;
+	struct pg_config *cfg;
+	const char *m;
+
+	(void)state;
+	pg_buf_puts(&text, "[branch \"main\"]\npush = ");
+	for (int i = 0; i < 1300; i++)
+		pg_buf_puts(&text, "\xc3\xa9!");	/* 'é!' : not a user name */
+	pg_buf_puts(&text, "\n");
+	write_file("c.ini", pg_buf_cstr(&text));
+	cfg = load_bad("c.ini");
+	expect_ndiags(cfg, 1);
+	m = cfg->diags[0].msg;
+	assert_true(strlen(m) < PG_DIAG_MAX);
+	assert_string_equal(m + strlen(m) - 3, "...");
+	/* The cut left no half of a character before the mark. */
+	assert_true(((unsigned char)m[strlen(m) - 4] & 0xc0) != 0xc0);
+	pg_config_free(cfg);
+	pg_buf_free(&text);
+}
+
+/*
+ * force_push = yes would name a user called "yes": a boolean in a member
+ * list is refused, with the spelling the admin meant.
+ */
+static void test_member_list_boolean(void **state)
+{
+	static const char *const yes[] = { "yes", "YES", "true", "On", "1" };
+	static const char *const no[] = { "no", "False", "off", "OFF", "0" };
+	char text[128];
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(text, sizeof(text), "[branch \"main\"]\nforce_push = %s\n", yes[i]);
+		expect_one(text, 2, "write '*' for everyone identified");
+		snprintf(text, sizeof(text), "[branch \"main\"]\ndelete = %s\n", no[i]);
+		expect_one(text, 2, "write 'none' for nobody");
+	}
+	expect_one("[branch \"main\"]\npush = no\n", 2,
+		   "'no' in a member list would be a user named 'no'");
+	expect_one("[path \"src/**\"]\nwrite = on\n", 2, "write '*' for everyone");
+	expect_one("[tag \"v*\"]\ncreate = alice, true\n", 2, "'true' in a member list");
+	expect_one("[group \"g\"]\nmembers = alice\n  yes\n", 3, "'yes' in a member list");
+	expect_one("[tag \"v*\"]\nupdate = off\n", 2, "write 'none' for nobody");
+	/* require_signed takes yes/no itself, and a list after that. */
+	write_file("s", "");
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\nrequire_signed = alice, no\n", 4,
+		   "'no' in a member list");
+	/* Names that merely start like a boolean are names. */
+	expect_valid("[branch \"main\"]\npush = yesenia, nobody, @on, truex, 10\n"
+		     "[group \"on\"]\nmembers = a\n");
 }
 
 static void test_key_outside_section(void **state)
@@ -1305,7 +1480,7 @@ static void test_path_bad_pattern(void **state)
 	expect_one("[path \"src/a**\"]\n", 1, "'**' must be a whole component");
 	expect_one("[path \"\"]\n", 1, "glob pattern is empty");
 	expect_one("[path]\n", 1, "section [path] needs an argument");
-	expect_one("[path src]\n", 1, "needs its argument in double quotes");
+	expect_one("[path src]\n", 1, "section name must be quoted: [path \"src\"]");
 	/* The refused section's keys are not reported. */
 	expect_one("[path \"a//b\"]\nwrite = ev!l\ndeny = maybe\n", 1, "empty component");
 }
@@ -1897,6 +2072,11 @@ int main(void)
 		T(test_key_in_wrong_section),
 		T(test_unknown_section),
 		T(test_malformed_headers),
+		T(test_header_never_swallows),
+		T(test_brief_quotes_nothing),
+		T(test_pusher_text),
+		T(test_diag_bounded),
+		T(test_member_list_boolean),
 		T(test_key_outside_section),
 		T(test_line_without_equals),
 		T(test_bad_values),

@@ -83,6 +83,58 @@ static void test_valid_utf8(void **state)
 	CHECK("\xed\x9f\xbf", "\xed\x9f\xbf");			/* U+D7FF */
 }
 
+/* Bidi controls and invisible format characters are shown by number. */
+static void test_hidden(void **state)
+{
+	(void)state;
+	/* "Trojan Source": U+202E RIGHT-TO-LEFT OVERRIDE reverses what follows. */
+	CHECK("fix \xe2\x80\xae" "txt.exe", "fix \\u202etxt.exe");
+	CHECK("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+	      "\\u202a\\u202b\\u202c\\u202d");
+	CHECK("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9",
+	      "\\u2066\\u2067\\u2068\\u2069");
+	CHECK("a\xe2\x80\x8b" "b", "a\\u200bb");			/* ZERO WIDTH SPACE */
+	CHECK("\xe2\x80\x8e\xe2\x80\x8f", "\\u200e\\u200f");	/* LRM, RLM */
+	CHECK("\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029");	/* LS, PS */
+	CHECK("\xe2\x81\xa0\xe2\x81\xa4", "\\u2060\\u2064");
+	CHECK("\xef\xbb\xbf" "x", "\\ufeffx");			/* BOM, ZWNBSP */
+	CHECK("\xd8\x9c", "\\u061c");				/* ARABIC LETTER MARK */
+	CHECK("\xe1\xa0\x8e", "\\u180e");			/* MONGOLIAN VOWEL SEP. */
+	CHECK("soft\xc2\xad" "hyphen", "soft\\u00adhyphen");
+	CHECK("\xe3\x85\xa4", "\\u3164");			/* HANGUL FILLER */
+	/* Tag characters hide a whole ASCII text: U+E0001, U+E0041, U+E007F. */
+	CHECK("\xf3\xa0\x80\x81\xf3\xa0\x81\x81\xf3\xa0\x81\xbf",
+	      "\\U000e0001\\U000e0041\\U000e007f");
+	/* Their neighbours are ordinary characters. */
+	CHECK("\xe2\x80\x8a\xe2\x80\xaf\xe2\x80\x90", "\xe2\x80\x8a\xe2\x80\xaf\xe2\x80\x90");
+	CHECK("\xf3\xa0\x82\x80", "\xf3\xa0\x82\x80");		/* U+E0080 */
+	CHECK("\xef\xbb\xbe", "\xef\xbb\xbe");			/* U+FEFE */
+	/* An ill-formed sequence that would decode to U+202E is bytes. */
+	CHECK("\xe2\x80", "\\xe2\\x80");
+	CHECK("\xf0\x82\x80\xae", "\\xf0\\x82\\x80\\xae");	/* overlong U+202E */
+}
+
+static void test_hidden_predicate(void **state)
+{
+	static const unsigned hidden[] = {
+		0x00ad, 0x061c, 0x115f, 0x1160, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e,
+		0x200f, 0x2028, 0x2029, 0x202a, 0x202e, 0x2060, 0x2064, 0x2066, 0x2069,
+		0x206f, 0x3164, 0xfeff, 0xffa0, 0xfff9, 0xfffb, 0xe0000, 0xe0001, 0xe007f,
+	};
+	static const unsigned shown[] = {
+		0x0041, 0x00a0, 0x00ac, 0x00ae, 0x061b, 0x200a, 0x2010, 0x2027, 0x202f,
+		0x205f, 0x2070, 0xfefe, 0xfff8, 0xfffc, 0xfffd, 0xe0080, 0x1f600, 0x10ffff,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (!pg_unicode_hidden(hidden[i]))
+			fail_msg("U+%04X should be hidden", hidden[i]);
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		if (pg_unicode_hidden(shown[i]))
+			fail_msg("U+%04X should be shown", shown[i]);
+}
+
 static void test_ill_formed(void **state)
 {
 	(void)state;
@@ -181,6 +233,8 @@ int main(void)
 		cmocka_unit_test(test_nul_inside),
 		cmocka_unit_test(test_c1),
 		cmocka_unit_test(test_valid_utf8),
+		cmocka_unit_test(test_hidden),
+		cmocka_unit_test(test_hidden_predicate),
 		cmocka_unit_test(test_ill_formed),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_len_is_the_truth),

@@ -69,6 +69,54 @@ static void test_write_utf8(void **state)
 	expect_literal("\xc3\xa4\xc3", 3, "\"\xc3\xa4\\ufffd\"");
 }
 
+/* Characters that reorder or hide text are written as \u escapes. */
+static void test_write_hidden(void **state)
+{
+	(void)state;
+	expect_literal("a\xe2\x80\xae" "b", 5, "\"a\\u202eb\"");
+	expect_literal("\xe2\x81\xa6\xe2\x80\x8b\xef\xbb\xbf\xc2\xad", 11,
+		       "\"\\u2066\\u200b\\ufeff\\u00ad\"");
+	/* Above U+FFFF, as JSON spells it: a surrogate pair (U+E0041). */
+	expect_literal("\xf3\xa0\x81\x81", 4, "\"\\udb40\\udc41\"");
+	/* A neighbour passes. */
+	expect_literal("\xe2\x80\xaf", 3, "\"\xe2\x80\xaf\"");
+}
+
+/* The escape reads back as the character it stands for. */
+static void test_hidden_round_trip(void **state)
+{
+	static const struct pg_json_key keys[] = { { "s", PG_JSON_STRING } };
+	struct pg_json_object o = PG_JSON_OBJECT_INIT;
+	struct pg_buf b = PG_BUF_INIT;
+	const char raw[] = "x\xe2\x80\xae\xf3\xa0\x81\x81y";
+
+	(void)state;
+	pg_buf_puts(&b, "{\"s\":");
+	pg_json_put_string(&b, raw, LEN(raw));
+	pg_buf_putc(&b, '}');
+	assert_null(memchr(b.ptr, 0xe2, b.len));
+	assert_int_equal(pg_json_parse_object(&o, b.ptr, b.len, keys, 1), 0);
+	assert_string_equal(o.values[0].str, raw);
+	pg_json_object_free(&o);
+	pg_buf_free(&b);
+}
+
+/* Text an older writer left raw is escaped for showing; the rest is kept. */
+static void test_put_shown(void **state)
+{
+	struct pg_buf b = PG_BUF_INIT;
+	const char line[] = "{\"a\":[\"x\xe2\x80\xae" "y\",\"\xc3\xa4\x7f\xc2\x9b\xf3\xa0\x81\x81\"],\"b\":1}";
+
+	(void)state;
+	pg_json_put_shown(&b, line, LEN(line));
+	assert_string_equal(pg_buf_cstr(&b),
+			    "{\"a\":[\"x\\u202ey\",\"\xc3\xa4\\u007f\\u009b\\udb40\\udc41\"],\"b\":1}");
+	pg_buf_reset(&b);
+	pg_json_put_shown(&b, "{\"s\":\"plain \\u202e\"}", 20);
+	assert_string_equal(pg_buf_cstr(&b), "{\"s\":\"plain \\u202e\"}");
+	pg_buf_free(&b);
+}
+
 static void test_write_cstring(void **state)
 {
 	struct pg_buf b = PG_BUF_INIT;
@@ -298,6 +346,9 @@ int main(void)
 		cmocka_unit_test(test_write_plain),
 		cmocka_unit_test(test_write_controls),
 		cmocka_unit_test(test_write_utf8),
+		cmocka_unit_test(test_write_hidden),
+		cmocka_unit_test(test_hidden_round_trip),
+		cmocka_unit_test(test_put_shown),
 		cmocka_unit_test(test_write_cstring),
 		cmocka_unit_test(test_read_good),
 		cmocka_unit_test(test_read_offsets),
