@@ -205,6 +205,9 @@ release_log = log/release.log
 signing_key = release_key
 log_signers = log_signers
 
+[branch "main"]
+push = alice
+
 [branch "rtl/*"]
 push = alice
 subject = ^CHG-[0-9]+:
