@@ -213,6 +213,8 @@ push = alice
 subject = ^CHG-[0-9]+:
 release = yes
 INI
+# On main's tip: rtl/* checks what no protected ref has checked yet.
+git -C "$w" fetch -q origin && git -C "$w" checkout -q -B rtl origin/main
 commit "$w" "fix ${rlo}txt.exe"
 push_as alice "$out" -C "$w" push -o "note=a${rlo}b" origin HEAD:rtl/one
 check "a subject holding U+202E is refused by the subject rule" test $? -ne 0
