@@ -349,8 +349,8 @@ static int check_signature(struct run *run, size_t i, int *checked, int *good,
 			pg_buf_puts(why, "no signers file is loaded");
 			*good = 0;
 		} else {
-			rc = pg_sigcheck_commit(run->c->repo, run->commit, run->c->signers,
-						principal, why);
+			rc = pg_sigcheck_commit(run->c->repo, run->commit, run->c->now,
+						run->c->signers, principal, why);
 			if (rc < 0)
 				return -1;
 			*good = rc == 0;
@@ -587,7 +587,7 @@ static int check_tag(const struct pg_commit_checks *c, const struct pg_update *u
 	if (!c->signers)
 		pg_buf_puts(&why, "no signers file is loaded");
 	else
-		rc = pg_sigcheck_tag(c->repo, &id, c->signers, &principal, &why);
+		rc = pg_sigcheck_tag(c->repo, &id, c->now, c->signers, &principal, &why);
 	if (rc < 0) {
 		pg_buf_free(&why);
 		return -1;

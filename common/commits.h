@@ -8,6 +8,8 @@
 #ifndef PG_COMMITS_H
 #define PG_COMMITS_H
 
+#include <time.h>
+
 #include <git2.h>
 
 #include "config.h"
@@ -39,6 +41,7 @@ struct pg_commit_checks {
 	const char *no_user_why;
 	struct pg_commits_memo *memo;		/* may be NULL */
 	int names_only;		/* an import: no rule, only the .git alias check */
+	time_t now;		/* the push's time: signer keys are valid at it, or not */
 };
 
 /*

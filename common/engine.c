@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -367,7 +368,7 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 	if (commits) {
 		struct pg_commit_checks cc = {
 			e->repo, e->cfg, e->cfg->allowed, e->repo_name,
-			e->user, e->via, e->no_user_why, e->memo, 0
+			e->user, e->via, e->no_user_why, e->memo, 0, time(NULL)
 		};
 
 		if (!e->memo)

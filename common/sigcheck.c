@@ -57,7 +57,7 @@ static int judge(const char *sig, size_t sig_len, const char *payload, size_t pa
 	return pg_signers_find(signers, parsed.pk, "git", when, principal, why) == 0 ? 0 : 1;
 }
 
-int pg_sigcheck_commit(git_repository *repo, const git_commit *commit,
+int pg_sigcheck_commit(git_repository *repo, const git_commit *commit, time_t now,
 		       const struct pg_signers *signers, const char **principal,
 		       struct pg_buf *why)
 {
@@ -74,8 +74,7 @@ int pg_sigcheck_commit(git_repository *repo, const git_commit *commit,
 	}
 	if (rc < 0)
 		return git_fail("cannot read a commit's signature");
-	rc = judge(sig.ptr, sig.size, payload.ptr, payload.size,
-		   (time_t)git_commit_committer(commit)->when.time, signers, principal, why);
+	rc = judge(sig.ptr, sig.size, payload.ptr, payload.size, now, signers, principal, why);
 	git_buf_dispose(&sig);
 	git_buf_dispose(&payload);
 	return rc;
@@ -99,14 +98,13 @@ static const char *find_armor(const char *data, size_t len)
 	return found;
 }
 
-int pg_sigcheck_tag(git_repository *repo, const git_oid *tag,
+int pg_sigcheck_tag(git_repository *repo, const git_oid *tag, time_t now,
 		    const struct pg_signers *signers, const char **principal,
 		    struct pg_buf *why)
 {
 	git_odb *odb = NULL;
 	git_odb_object *raw = NULL;
 	git_tag *t = NULL;
-	const git_signature *tagger;
 	const char *data, *armor;
 	size_t len;
 	int rc = -1;
@@ -125,13 +123,12 @@ int pg_sigcheck_tag(git_repository *repo, const git_oid *tag,
 	data = git_odb_object_data(raw);
 	len = git_odb_object_size(raw);
 	armor = find_armor(data, len);
-	tagger = git_tag_tagger(t);
 	if (!armor) {
 		pg_buf_puts(why, "unsigned");
 		rc = 1;
 	} else {
 		rc = judge(armor, len - (size_t)(armor - data), data, (size_t)(armor - data),
-			   tagger ? (time_t)tagger->when.time : 0, signers, principal, why);
+			   now, signers, principal, why);
 	}
 out:
 	git_odb_object_free(raw);

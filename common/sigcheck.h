@@ -2,10 +2,15 @@
  * Is a commit or an annotated tag signed by a key that [core] signers
  * allows?  Signatures are OpenSSH's (git's gpg.format=ssh), verified in
  * process with OpenSSL; trust comes from the allowed_signers file, for the
- * namespace "git" and at the committer's or tagger's date, as git does.
+ * namespace "git".  A key's valid-after and valid-before are held to NOW,
+ * the time of the push: git checks them at the committer's or tagger's
+ * date, which whoever signs writes, so an expired key could sign a
+ * backdated commit.
  */
 #ifndef PG_SIGCHECK_H
 #define PG_SIGCHECK_H
+
+#include <time.h>
 
 #include <git2.h>
 
@@ -20,12 +25,12 @@ struct pg_signers;
  * ("unsigned", "GPG signatures are not supported", "signed by a key not in
  * signers", "key expired", ...); -1 on an internal error (pg_error_set).
  */
-int pg_sigcheck_commit(git_repository *repo, const git_commit *commit,
+int pg_sigcheck_commit(git_repository *repo, const git_commit *commit, time_t now,
 		       const struct pg_signers *signers, const char **principal,
 		       struct pg_buf *why);
 
 /* The same for the annotated tag object TAG; a lightweight tag is unsigned. */
-int pg_sigcheck_tag(git_repository *repo, const git_oid *tag,
+int pg_sigcheck_tag(git_repository *repo, const git_oid *tag, time_t now,
 		    const struct pg_signers *signers, const char **principal,
 		    struct pg_buf *why);
 

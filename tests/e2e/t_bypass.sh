@@ -181,6 +181,52 @@ git -C "$w" reset -q --hard origin/main
 push_as mallory "$out" -C "$w" push origin HEAD:copy
 check "2: a branch at main's tip is accepted" test $? -eq 0
 
+# ---- 3. signer validity at the time of the push, not the pusher's dates ----
+srv=$(new_server dates)
+keys=$T/keys
+mkdir -p "$keys"
+for k in old new future; do
+	ssh-keygen -q -t ed25519 -N '' -C "$k" -f "$keys/$k"
+done
+{
+	echo "old valid-before=\"20200101Z\" $(cut -d' ' -f1,2 "$keys/old.pub")"
+	echo "new $(cut -d' ' -f1,2 "$keys/new.pub")"
+	echo "future valid-after=\"20980101Z\" $(cut -d' ' -f1,2 "$keys/future.pub")"
+} >"$T/allowed_signers"
+chmod 0644 "$T/allowed_signers"
+write_config "$PUSHGATE_CONFIG" <<INI
+[core]
+identity = env:PUSHGATE_USER
+signers = $T/allowed_signers
+
+[branch "main"]
+require_signed = yes
+INI
+w=$(new_clone d "$srv")
+git -C "$w" config gpg.format ssh
+signed_commit() {	# KEY DATE MESSAGE: a commit signed by KEY, author and committer at DATE
+	git -C "$w" config user.signingkey "$keys/$1"
+	echo "$3" >>"$w/file.txt"
+	git -C "$w" add file.txt
+	GIT_AUTHOR_DATE=$2 GIT_COMMITTER_DATE=$2 git -C "$w" commit -q -S -m "$3"
+}
+signed_commit new "2026-01-01T00:00:00Z" "start"
+push_as bob "$out" -C "$w" push origin HEAD:main
+check "3: setup: a commit signed by a valid key is accepted" test $? -eq 0
+signed_commit old "2019-06-01T00:00:00Z" "backdated"
+push_as bob "$out" -C "$w" push origin HEAD:main
+check "3: a key expired in 2020 signing a commit dated 2019 is refused" test $? -ne 0
+expect_contains "3: as expired" "$out" "key expired at"
+git -C "$w" reset -q --hard origin/main
+signed_commit future "2098-06-01T00:00:00Z" "postdated"
+push_as bob "$out" -C "$w" push origin HEAD:main
+check "3: a key valid from 2098 signing a commit dated later in 2098 is refused" test $? -ne 0
+expect_contains "3: as not yet valid" "$out" "key not yet valid until"
+git -C "$w" reset -q --hard origin/main
+signed_commit new "2019-06-01T00:00:00Z" "old date, valid key"
+push_as bob "$out" -C "$w" push origin HEAD:main
+check "3: a valid key with an old committer date is accepted" test $? -eq 0
+
 # ---- 4 and 5. case, Unicode and .git spellings; a symlink at the name ----
 srv=$(new_server names)
 write_config "$PUSHGATE_CONFIG" <<'INI'
