@@ -78,6 +78,14 @@ int pg_cmd_check(int argc, char **argv)
 			printf("%s: %s\n", d->file, msg.ptr);
 		pg_buf_free(&msg);
 	}
+	for (size_t i = 0; i < cfg->nwarnings; i++) {
+		const struct pg_diag *d = &cfg->warnings[i];
+		struct pg_buf msg = PG_BUF_INIT;
+
+		pg_escape_puts(&msg, d->msg);
+		printf("%s:%d: warning: %s; line skipped\n", d->file, d->line, msg.ptr);
+		pg_buf_free(&msg);
+	}
 	if (rc == 0)
 		print_summary(cfg, path);
 	else

@@ -1514,8 +1514,25 @@ static void load_signers(struct pg_config *cfg)
 	pg_signers_load(&cfg->allowed, cfg->signers.value);
 	for (size_t i = 0; i < cfg->allowed->nproblems; i++) {
 		const struct pg_signers_problem *p = &cfg->allowed->problems[i];
+		struct pg_diag *w;
 
-		diag_add(cfg, p->file, p->line, "%s", p->msg);
+		/*
+		 * A file that cannot be trusted (unreadable, writable by others)
+		 * is an error: its lines could grant anything.  One bad line is
+		 * skipped: without it fewer keys are trusted, never more, and one
+		 * RSA key must not stop every push on the server.
+		 */
+		if (!p->line) {
+			diag_add(cfg, p->file, p->line, "%s", p->msg);
+			continue;
+		}
+		cfg->warnings = pg_xrealloc(cfg->warnings,
+					    (cfg->nwarnings + 1) * sizeof(*cfg->warnings));
+		w = &cfg->warnings[cfg->nwarnings++];
+		w->file = p->file;
+		w->line = p->line;
+		w->msg = pg_xstrdup(p->msg);
+		w->brief = pg_xstrdup("line skipped");
 	}
 }
 
@@ -1665,6 +1682,11 @@ void pg_config_free(struct pg_config *cfg)
 		free(cfg->diags[i].msg);
 		free(cfg->diags[i].brief);
 	}
+	for (size_t i = 0; i < cfg->nwarnings; i++) {
+		free(cfg->warnings[i].msg);
+		free(cfg->warnings[i].brief);
+	}
+	free(cfg->warnings);
 	free(cfg->diags);
 	free_strs(cfg->files, cfg->nfiles);
 	pg_signers_free(cfg->allowed);	/* after the diagnostics naming it */

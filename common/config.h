@@ -149,6 +149,13 @@ struct pg_config {
 	size_t nfiles;
 	struct pg_diag *diags;		/* problems, in the order found */
 	size_t ndiags;
+	/*
+	 * What does not make the policy invalid but an admin must hear:
+	 * signers lines pushgate skips (a key type it cannot verify, a line it
+	 * cannot read).  A skipped line only trusts fewer keys.
+	 */
+	struct pg_diag *warnings;
+	size_t nwarnings;
 };
 
 /*
