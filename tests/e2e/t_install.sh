@@ -308,6 +308,7 @@ export GIT_CONFIG_NOSYSTEM=1
 CK=$T/checkout
 mkdir -p "$CK"
 cp "$INSTALL" "$CK/install.sh"
+mkdir -p "$CK/config" && cp "$TOP/config/pushgate.ini.example" "$CK/config/"
 printf 'all:\n\tmkdir -p build/hooks\n\tcp %s/hooks/* build/hooks/\n\tcp %s/pushgate build/\n' \
 	"$PUSHGATE_BUILD" "$PUSHGATE_BUILD" >"$CK/Makefile"
 rc=0
