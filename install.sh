@@ -285,7 +285,7 @@ install_file() {
 # the ones created are recorded in the manifest.
 created_dirs=()
 make_dirs() {
-	local c= part parts
+	local c='' part parts
 	[ -z "$D" ] || mkdir -p -- "$D"
 	IFS=/ read -ra parts <<<"${1#/}"
 	for part in "${parts[@]}"; do

@@ -358,7 +358,7 @@ check "... the example is removed" test ! -e "$R/etc/pushgate/pushgate.ini.examp
 check "... the manifest is removed" test ! -e "$R/usr/local/share/pushgate"
 check "... libexec/pushgate is removed" test ! -e "$R/usr/local/libexec"
 check "... the other tool in bin/ is kept" test "$(cat "$R/usr/local/bin/other-tool")" = 'not pushgate'
-rm -rf "$R/var" "$R/etc/pushgate/pushgate.ini" "$R/etc/pushgate/pushgate.ini.example.orig"
+rm -rf "${R:?}/var" "$R/etc/pushgate/pushgate.ini" "$R/etc/pushgate/pushgate.ini.example.orig"
 rmdir "$R/etc/pushgate" "$R/etc"
 same_snap "... and nothing but what install added is gone" "$T/root-before" "$R"
 run --destdir "$R" --prefix /usr/local --uninstall
