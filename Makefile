@@ -54,7 +54,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 HDRS      := $(wildcard common/*.h cli/*.h)
 
-.PHONY: all unit-bins unit e2e check san bench install clean
+.PHONY: all unit-bins unit e2e check san bench install uninstall clean
 all: $(HOOKS) $(CLI)
 
 $(BUILD)/common/%.o: common/%.c $(HDRS)
@@ -107,8 +107,12 @@ check:
 bench: all
 	tests/bench/run.sh $(BUILD)
 
+# install.sh does both; DESTDIR stages every file below it (packaging).
 install: all
-	./install.sh --prefix $(PREFIX)
+	PUSHGATE_BUILD=$(abspath $(BUILD)) ./install.sh --prefix $(PREFIX) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+uninstall:
+	./install.sh --prefix $(PREFIX) $(if $(DESTDIR),--destdir $(DESTDIR)) --uninstall
 
 clean:
 	rm -rf build

@@ -9,13 +9,20 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
 	cat <<'EOF'
-Usage: install.sh [--prefix DIR] [--repo GITDIR...] [--gitea ROOT]
-                  [--hooks-path] [--uninstall]
+Usage: install.sh [--prefix DIR] [--destdir STAGE] [--repo GITDIR...]
+                  [--gitea ROOT] [--hooks-path] [--template TDIR] [--uninstall]
 
 Installs the hooks to DIR/libexec/pushgate/{pre-receive,update,post-receive}
-and the admin command to DIR/bin/pushgate (always, when installing), then:
+and the admin command to DIR/bin/pushgate (always, when installing); for
+DIR /usr or /usr/local it creates /etc/pushgate and puts the example policy
+there as pushgate.ini.example (elsewhere in DIR/share/pushgate), never
+touching pushgate.ini; what it installed is listed in
+DIR/share/pushgate/manifest. Then:
 
   --prefix DIR      install prefix (default /usr/local)
+  --destdir STAGE   install every file below STAGE (default $DESTDIR), for
+                    packaging; links and git config still name DIR, and
+                    --repo, --gitea, --template paths are used as given
   --repo GITDIR...  link GITDIR/hooks/<hook> to the installed hooks, for each
                     bare repository given (repeatable)
   --gitea ROOT      link ROOT/<owner>/<repo>.git/hooks/<hook>.d/pushgate in
@@ -23,8 +30,11 @@ and the admin command to DIR/bin/pushgate (always, when installing), then:
                     [repository] ROOT; Gitea's own hook files are not touched
   --hooks-path      set core.hooksPath in the system git config to
                     DIR/libexec/pushgate (all repositories on this host)
+  --template TDIR   link TDIR/hooks/<hook> to the installed hooks, for
+                    git init --template TDIR or init.templateDir = TDIR
+                    (every repository created later gets the hooks)
   --uninstall       remove what the given mode installed; with no mode,
-                    remove DIR/libexec/pushgate and DIR/bin/pushgate
+                    remove the files the manifest lists (not pushgate.ini)
   -h, --help        show this help
 
 Options may come in any order; every mode is idempotent. A hook pushgate did
@@ -46,6 +56,8 @@ usage_error() {
 # ---------------------------------------------------------------- options
 
 prefix=/usr/local
+destdir=${DESTDIR:-}
+templates=()
 repos=()
 gitea_roots=()
 hooks_path=0
@@ -71,6 +83,26 @@ while [ $# -gt 0 ]; do
 	--prefix=*)
 		prefix=${1#*=}
 		[ -n "$prefix" ] || usage_error "--prefix needs a directory"
+		shift
+		;;
+	--destdir)
+		need_value "$1" $# "${2-}"
+		destdir=$2
+		shift 2
+		;;
+	--destdir=*)
+		destdir=${1#*=}
+		[ -n "$destdir" ] || usage_error "--destdir needs a directory"
+		shift
+		;;
+	--template)
+		need_value "$1" $# "${2-}"
+		templates+=("$2")
+		shift 2
+		;;
+	--template=*)
+		[ -n "${1#*=}" ] || usage_error "--template needs a directory"
+		templates+=("${1#*=}")
 		shift
 		;;
 	--repo)
@@ -118,6 +150,21 @@ done
 prefix=$(realpath -ms -- "$prefix")
 libexec=$prefix/libexec/pushgate
 bin=$prefix/bin/pushgate
+share=$prefix/share/pushgate
+manifest=$share/manifest
+# The configuration is read from /etc/pushgate whatever the prefix; a system
+# prefix gets that directory and the example in it.
+case $prefix in
+/usr | /usr/local) etcdir=/etc/pushgate ;;
+*) etcdir= ;;
+esac
+example=${etcdir:-$share}/pushgate.ini.example
+# DESTDIR: files go to $D$path; every name recorded or linked is $path.
+D=
+if [ -n "$destdir" ]; then
+	D=$(realpath -ms -- "$destdir")
+	[ "$D" != / ] || D=
+fi
 
 # ---------------------------------------------------------------- helpers
 
@@ -214,21 +261,85 @@ copy_owner() {
 
 # install_file SRC DST: install SRC as DST, mode 0755, only when different.
 # The new file is renamed into place, so a running push never sees it missing.
+# install_file SRC PATH MODE: PATH is a name below $D.
+installed_files=() # names (without $D) of the files this run put in place
 install_file() {
-	local src=$1 dst=$2 tmp
+	local src=$1 dst=$D$2 mode=$3 tmp
+	installed_files+=("$2")
 	if [ -f "$dst" ] && [ ! -L "$dst" ] && cmp -s -- "$src" "$dst"; then
-		if [ "$(stat -c %a -- "$dst")" != 755 ]; then
-			chmod 0755 -- "$dst"
+		if [ "$(stat -c %a -- "$dst")" != "$mode" ]; then
+			chmod "$mode" -- "$dst"
 			say "fixed mode of $dst"
 			return 0
 		fi
 		return 1
 	fi
-	mkdir -p -- "$(dirname -- "$dst")"
+	make_dirs "$(dirname -- "$2")"
 	tmp=$(dirname -- "$dst")/.pushgate.tmp.$$
-	install -m 0755 -- "$src" "$tmp"
+	install -m "$mode" -- "$src" "$tmp"
 	mv -f -- "$tmp" "$dst"
 	say "installed $dst"
+}
+
+# make_dirs DIR: DIR (a name below $D) and each missing parent, mode 0755;
+# the ones created are recorded in the manifest.
+created_dirs=()
+make_dirs() {
+	local c='' part parts
+	[ -z "$D" ] || mkdir -p -- "$D"
+	IFS=/ read -ra parts <<<"${1#/}"
+	for part in "${parts[@]}"; do
+		[ -n "$part" ] || continue
+		c=$c/$part
+		if [ ! -d "$D$c" ]; then
+			mkdir -m 0755 -- "$D$c"
+			created_dirs+=("$c")
+		fi
+	done
+}
+
+# write_manifest: $D$manifest lists "d DIR" for each directory an install
+# created and "f SHA256 FILE" for each file it put in place, this run's and
+# earlier runs'; --uninstall removes exactly those.
+write_manifest() {
+	local f=$D$manifest tmp line p sum old=()
+	declare -A seen=()
+	[ ! -f "$f" ] || mapfile -t old <"$f"
+	make_dirs "$share"
+	tmp=$(dirname -- "$f")/.pushgate.tmp.$$
+	{
+		echo "# pushgate: what install.sh put in place; install.sh --uninstall removes it"
+		for line in "${old[@]+"${old[@]}"}"; do
+			case $line in "d /"*)
+				[ -n "${seen[$line]+x}" ] || echo "$line"
+				seen[$line]=1
+				;;
+			esac
+		done
+		for p in "${created_dirs[@]+"${created_dirs[@]}"}"; do
+			[ -n "${seen["d $p"]+x}" ] || echo "d $p"
+			seen["d $p"]=1
+		done
+		for p in "${installed_files[@]}"; do
+			sum=$(sha256sum <"$D$p")
+			echo "f ${sum%% *} $p"
+			seen["f $p"]=1
+		done
+		for line in "${old[@]+"${old[@]}"}"; do
+			case $line in "f "*)
+				p=${line#f * }
+				[ -n "${seen["f $p"]+x}" ] || echo "$line"
+				seen["f $p"]=1
+				;;
+			esac
+		done
+	} >"$tmp"
+	if [ -f "$f" ] && cmp -s -- "$tmp" "$f"; then
+		rm -f -- "$tmp"
+		return 0
+	fi
+	chmod 0644 -- "$tmp"
+	mv -f -- "$tmp" "$f"
 }
 
 # Current core.hooksPath values in the system config, one per line.
@@ -292,6 +403,25 @@ for root in "${gitea_roots[@]+"${gitea_roots[@]}"}"; do
 		warn "no repositories found under $root (expected $root/<owner>/<repo>.git)"
 done
 
+# Template directories (--template): used as given, created when missing.
+template_dirs=()
+for t in "${templates[@]+"${templates[@]}"}"; do
+	t=$(strip_slash "$t")
+	if [ -e "$t" ] || [ -L "$t" ]; then
+		[ -d "$t" ] || die "$t exists and is $(describe "$t"), not a directory"
+	else
+		[ -d "$(dirname -- "$t")" ] || die "$t: its parent directory does not exist"
+	fi
+	template_dirs+=("$t")
+done
+
+# No mode: just the binaries (install), or what the manifest lists (uninstall).
+no_mode=0
+if [ "${#repos[@]}" -eq 0 ] && [ "${#gitea_roots[@]}" -eq 0 ] &&
+	[ "$hooks_path" -eq 0 ] && [ "${#templates[@]}" -eq 0 ]; then
+	no_mode=1
+fi
+
 # ---------------------------------------------------------------- uninstall
 
 if [ "$uninstall" -eq 1 ]; then
@@ -318,6 +448,11 @@ if [ "$uninstall" -eq 1 ]; then
 	done
 	[ "${#gitea_roots[@]}" -eq 0 ] ||
 		say "Gitea: ${#gitea_dirs[@]} repositories handled"
+	for t in "${template_dirs[@]+"${template_dirs[@]}"}"; do
+		for h in "${HOOK_NAMES[@]}"; do
+			unlink_ours "$t/hooks/$h" "$h"
+		done
+	done
 	if [ "$hooks_path" -eq 1 ]; then
 		read_hooks_path
 		if [ "${#cur[@]}" -eq 0 ]; then
@@ -329,24 +464,58 @@ if [ "$uninstall" -eq 1 ]; then
 			say "left alone: system core.hooksPath = ${cur[*]} (not $libexec)"
 		fi
 	fi
-	if [ "${#repos[@]}" -eq 0 ] && [ "${#gitea_roots[@]}" -eq 0 ] && [ "$hooks_path" -eq 0 ]; then
-		for f in "${HOOK_NAMES[@]/#/$libexec/}" "$bin"; do
+	if [ "$no_mode" -eq 1 ] && [ -f "$D$manifest" ]; then
+		# Exactly what the manifest lists: files unchanged since install,
+		# then the directories install created, deepest first, if empty.
+		dirs=()
+		while IFS= read -r line; do
+			case $line in
+			"f "*)
+				rest=${line#f }
+				sum=${rest%% *}
+				p=${rest#* }
+				if [ -f "$D$p" ] && [ ! -L "$D$p" ]; then
+					cur_sum=$(sha256sum <"$D$p")
+					if [ "${cur_sum%% *}" = "$sum" ]; then
+						rm -f -- "$D$p"
+						say "removed $D$p"
+					else
+						say "left alone: $D$p (changed since it was installed)"
+					fi
+				fi
+				;;
+			"d /"*) dirs+=("${line#d }") ;;
+			esac
+		done <"$D$manifest"
+		rm -f -- "$D$manifest"
+		say "removed $D$manifest"
+		while IFS= read -r p; do
+			[ -d "$D$p" ] || continue
+			rmdir --ignore-fail-on-non-empty -- "$D$p"
+			[ ! -d "$D$p" ] || say "left in place: $D$p (not empty)"
+		done < <(for p in "${dirs[@]+"${dirs[@]}"}"; do printf '%d %s\n' "${#p}" "$p"; done |
+			sort -rn | cut -d' ' -f2-)
+	elif [ "$no_mode" -eq 1 ]; then
+		# Installed before there was a manifest: the hooks and the command.
+		for f in "${HOOK_NAMES[@]/#/$D$libexec/}" "$D$bin"; do
 			if [ -e "$f" ] || [ -L "$f" ]; then
 				rm -f -- "$f"
 				say "removed $f"
 			fi
 		done
-		if [ -d "$libexec" ]; then
-			rmdir --ignore-fail-on-non-empty -- "$libexec"
-			[ ! -d "$libexec" ] || warn "$libexec is not empty; left in place"
+		if [ -d "$D$libexec" ]; then
+			rmdir --ignore-fail-on-non-empty -- "$D$libexec"
+			[ ! -d "$D$libexec" ] || warn "$D$libexec is not empty; left in place"
 		fi
+	fi
+	if [ "$no_mode" -eq 1 ]; then
 		read_hooks_path
 		if [ "${#cur[@]}" -gt 0 ] && [ "$(strip_slash "${cur[-1]}")" = "$libexec" ]; then
 			warn "the system core.hooksPath still points to $libexec; run: install.sh --hooks-path --uninstall --prefix $prefix"
 		fi
 		say "note: repository links to $libexec now dangle, and git skips a missing hook; remove them with --repo/--gitea --uninstall"
 	fi
-	if [ "${#repos[@]}" -gt 0 ] || [ "${#gitea_roots[@]}" -gt 0 ]; then
+	if [ "${#repos[@]}" -gt 0 ] || [ "${#gitea_roots[@]}" -gt 0 ] || [ "${#templates[@]}" -gt 0 ]; then
 		say "uninstall done ($removed links removed)"
 	else
 		say "uninstall done"
@@ -374,13 +543,18 @@ if [ -n "$(missing_sources)" ]; then
 		die "still missing after make: $(missing_sources | tr '\n' ' ')"
 fi
 
-# The prefix itself.
-for f in "$libexec" "$prefix/bin"; do
+[ -f "$here/config/pushgate.ini.example" ] ||
+	die "$here/config/pushgate.ini.example is missing"
+
+# The prefix itself (below $D).
+for f in "$libexec" "$prefix/bin" "$share" ${etcdir:+"$etcdir"}; do
+	f=$D$f
 	if { [ -e "$f" ] || [ -L "$f" ]; } && [ ! -d "$f" ]; then
 		conflict "$f exists and is $(describe "$f"), not a directory"
 	fi
 done
-for f in "${HOOK_NAMES[@]/#/$libexec/}" "$bin"; do
+for f in "${HOOK_NAMES[@]/#/$libexec/}" "$bin" "$example" "$manifest"; do
+	f=$D$f
 	if [ -d "$f" ]; then
 		conflict "$f is a directory"
 	elif ! can_create "$f"; then
@@ -413,6 +587,14 @@ for d in "${gitea_dirs[@]+"${gitea_dirs[@]}"}"; do
 	done
 done
 
+for t in "${template_dirs[@]+"${template_dirs[@]}"}"; do
+	plan_dir "$t"
+	plan_dir "$t/hooks"
+	for h in "${HOOK_NAMES[@]}"; do
+		plan_link "$t/hooks/$h" "$libexec/$h" "$h"
+	done
+done
+
 hp_set=0
 if [ "$hooks_path" -eq 1 ]; then
 	read_hooks_path
@@ -440,10 +622,23 @@ fi
 
 updated=0
 for h in "${HOOK_NAMES[@]}"; do
-	if install_file "$build/hooks/$h" "$libexec/$h"; then updated=$((updated + 1)); fi
+	if install_file "$build/hooks/$h" "$libexec/$h" 755; then updated=$((updated + 1)); fi
 done
-if install_file "$build/pushgate" "$bin"; then updated=$((updated + 1)); fi
-[ "$updated" -gt 0 ] || say "$libexec and $bin are up to date"
+if install_file "$build/pushgate" "$bin" 755; then updated=$((updated + 1)); fi
+[ "$updated" -gt 0 ] || say "$D$libexec and $D$bin are up to date"
+if [ -n "$etcdir" ]; then
+	n=${#created_dirs[@]}
+	make_dirs "$etcdir"
+	if [ "${#created_dirs[@]}" -gt "$n" ]; then
+		[ "$(id -u)" -ne 0 ] || chown root:root -- "$D$etcdir"
+		say "created $D$etcdir"
+	fi
+fi
+install_file "$here/config/pushgate.ini.example" "$example" 644 || true
+if [ -n "$etcdir" ] && [ ! -e "$D$etcdir/pushgate.ini" ]; then
+	say "no policy yet: copy $D$example to $D$etcdir/pushgate.ini and edit it"
+fi
+write_manifest
 
 for d in "${mkdirs[@]+"${mkdirs[@]}"}"; do
 	mkdir -- "$d"
@@ -476,6 +671,8 @@ fi
 	say "Gitea: ${#gitea_dirs[@]} repositories handled; rerun after creating repositories"
 if [ "${#repos[@]}" -gt 0 ] || [ "${#gitea_roots[@]}" -gt 0 ]; then
 	say "done (${#link_paths[@]} links created or updated, $unchanged already in place)"
+elif [ "${#templates[@]}" -gt 0 ]; then
+	say "done (${#link_paths[@]} links created or updated, $unchanged already in place); new repositories get the hooks with: git config --system init.templateDir ${template_dirs[*]}"
 elif [ "$hooks_path" -eq 0 ]; then
-	say "hooks are in $libexec; attach them with --repo, --gitea or --hooks-path"
+	say "hooks are in $D$libexec; attach them with --repo, --gitea, --template or --hooks-path"
 fi

@@ -14,12 +14,89 @@ static const char usage[] =
 	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
 	"       pushgate version\n";
 
+/* Each subcommand's usage, for `pushgate SUBCOMMAND --help`. */
+static const char usage_check[] = "usage: pushgate check [-c FILE]\n";
+static const char usage_explain[] =
+	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";
+static const char usage_log_verify[] =
+	"usage: pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n";
+static const char usage_log_show[] =
+	"usage: pushgate log show [-c FILE] [--log FILE] [--repo GLOB] [--since DATE]\n"
+	"                         [--format table|json|csv]\n"
+	"  DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, in UTC\n";
+static const char usage_version[] = "usage: pushgate version\n";
+
+/* Options of any subcommand that take a value: their value is never read as
+ * -h or --help (`explain -o --help` passes the push option "--help"). */
+static int takes_value(const char *a)
+{
+	static const char *const opts[] = {
+		"-c", "--config", "--git-dir", "--user", "-o", "--push-option",
+		"--log", "--signers", "--repo", "--since", "--format",
+	};
+	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+		if (!strcmp(a, opts[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether ARGV[FROM..ARGC) asks for help: -h or --help before any "--". */
+static int wants_help(int argc, char **argv, int from)
+{
+	for (int i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+		if (takes_value(argv[i]))
+			i++;
+	}
+	return 0;
+}
+
+/* `pushgate SUBCOMMAND ... --help`: that subcommand's usage on stdout, exit 0;
+ * returns -1 when ARGV asks for no help (or names no known subcommand). */
+static int subcommand_help(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+
+	if (!strcmp(cmd, "log")) {
+		if (argc > 2 && !strcmp(argv[2], "verify")) {
+			if (!wants_help(argc, argv, 3))
+				return -1;
+			fputs(usage_log_verify, stdout);
+		} else if (argc > 2 && !strcmp(argv[2], "show")) {
+			if (!wants_help(argc, argv, 3))
+				return -1;
+			fputs(usage_log_show, stdout);
+		} else {
+			if (!wants_help(argc, argv, 2))
+				return -1;
+			fputs(usage_log_verify, stdout);
+			fputs(usage_log_show, stdout);
+		}
+		return PG_EXIT_OK;
+	}
+	const char *text = !strcmp(cmd, "check")     ? usage_check
+			   : !strcmp(cmd, "explain") ? usage_explain
+			   : !strcmp(cmd, "version") ? usage_version
+						     : NULL;
+	if (!text || !wants_help(argc, argv, 2))
+		return -1;
+	fputs(text, stdout);
+	return PG_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return PG_EXIT_USAGE;
 	}
+	int help = subcommand_help(argc, argv);
+	if (help >= 0)
+		return help;
 	if (!strcmp(argv[1], "check"))
 		return pg_cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "explain"))

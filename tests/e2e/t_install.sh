@@ -301,6 +301,140 @@ check "... and keeps the foreign value" cmp -s "$T/gcs" "$GIT_CONFIG_SYSTEM"
 git config --system --unset core.hooksPath
 export GIT_CONFIG_NOSYSTEM=1
 
+# ---------------------------------------------------------------- DESTDIR, /etc/pushgate, manifest
+
+# A fresh root: --destdir puts every file below it, /etc/pushgate included.
+R=$T/root
+mkdir -p "$R/usr/local/bin"
+echo 'not pushgate' >"$R/usr/local/bin/other-tool"
+snap "$R" >"$T/root-before"
+run --destdir "$R" --prefix /usr/local
+expect_rc "--destdir into a fresh root" 0
+mode_is() { [ "$(stat -c %a "$1")" = "$2" ]; }
+for f in libexec/pushgate/pre-receive libexec/pushgate/update libexec/pushgate/post-receive bin/pushgate; do
+	check "... $f installed, mode 0755" mode_is "$R/usr/local/$f" 755
+done
+check "... the hooks are the build's" cmp -s "$PUSHGATE_BUILD/hooks/update" "$R/usr/local/libexec/pushgate/update"
+check "... /etc/pushgate created below DESTDIR, mode 0755" mode_is "$R/etc/pushgate" 755
+check "... owned by root (or the installing user)" test "$(stat -c %u "$R/etc/pushgate")" = "$(id -u)"
+check "... pushgate.ini.example there, mode 0644" mode_is "$R/etc/pushgate/pushgate.ini.example" 644
+check "... the example is config/pushgate.ini.example" cmp -s "$TOP/config/pushgate.ini.example" "$R/etc/pushgate/pushgate.ini.example"
+check "... no pushgate.ini is made up" test ! -e "$R/etc/pushgate/pushgate.ini"
+check "... a manifest in share/pushgate" test -f "$R/usr/local/share/pushgate/manifest"
+check "... the manifest names final paths, not DESTDIR" \
+	grep -qx 'f [0-9a-f]* /usr/local/bin/pushgate' "$R/usr/local/share/pushgate/manifest"
+expect_not_contains "... and never DESTDIR" "$R/usr/local/share/pushgate/manifest" "$R"
+check "... nothing outside DESTDIR: no /etc/pushgate in the scratch tree" test ! -e "$T/etc"
+"$R/usr/local/bin/pushgate" check --help >"$T/help.out" 2>"$T/help.err"
+check "installed pushgate check --help exits 0" test $? -eq 0
+expect_contains "... with its usage on stdout" "$T/help.out" "usage: pushgate check [-c FILE]"
+check "... and nothing on stderr" test ! -s "$T/help.err"
+for sub in "explain" "log" "log verify" "log show"; do
+	# shellcheck disable=SC2086 # $sub is one or two words
+	"$R/usr/local/bin/pushgate" $sub --help >"$T/help.out" 2>&1
+	check "pushgate $sub --help exits 0" test $? -eq 0
+	expect_contains "... with its usage" "$T/help.out" "usage: pushgate $sub"
+done
+
+snap "$R" >"$T/root-installed"
+run --destdir "$R" --prefix /usr/local
+expect_rc "--destdir rerun" 0
+same_snap "... changes nothing (not even mtimes)" "$T/root-installed" "$R"
+
+# The admin's policy and release log are never installed, so never removed.
+echo '[core]' >"$R/etc/pushgate/pushgate.ini"
+mkdir -p "$R/var/lib/pushgate"
+echo 'log line' >"$R/var/lib/pushgate/release.log"
+echo '; the admin edited the example' >"$R/etc/pushgate/pushgate.ini.example.orig"
+run --destdir "$R" --prefix /usr/local
+expect_rc "install again over the admin's pushgate.ini" 0
+check "... which is left as it was" test "$(cat "$R/etc/pushgate/pushgate.ini")" = '[core]'
+rc=0
+DESTDIR=$R "$INSTALL" --prefix /usr/local --uninstall >"$OUT" 2>&1 || rc=$?
+expect_rc "\$DESTDIR --uninstall" 0
+check "... the admin's pushgate.ini survives" test "$(cat "$R/etc/pushgate/pushgate.ini")" = '[core]'
+check "... the release log survives" test "$(cat "$R/var/lib/pushgate/release.log")" = 'log line'
+check "... the example is removed" test ! -e "$R/etc/pushgate/pushgate.ini.example"
+check "... the manifest is removed" test ! -e "$R/usr/local/share/pushgate"
+check "... libexec/pushgate is removed" test ! -e "$R/usr/local/libexec"
+check "... the other tool in bin/ is kept" test "$(cat "$R/usr/local/bin/other-tool")" = 'not pushgate'
+rm -rf "${R:?}/var" "$R/etc/pushgate/pushgate.ini" "$R/etc/pushgate/pushgate.ini.example.orig"
+rmdir "$R/etc/pushgate" "$R/etc"
+same_snap "... and nothing but what install added is gone" "$T/root-before" "$R"
+run --destdir "$R" --prefix /usr/local --uninstall
+expect_rc "uninstall twice exits 0" 0
+
+# A file changed since install is left alone.
+R2=$T/root2
+rc=0
+DESTDIR=$R2 "$INSTALL" --prefix /usr >"$OUT" 2>&1 || rc=$?
+expect_rc "\$DESTDIR with --prefix /usr" 0
+check "... /etc/pushgate below it" test -f "$R2/etc/pushgate/pushgate.ini.example"
+check "... bin/pushgate below it" test -x "$R2/usr/bin/pushgate"
+echo '; local note' >>"$R2/etc/pushgate/pushgate.ini.example"
+run --destdir "$R2" --prefix /usr --uninstall
+expect_rc "uninstall with an edited example" 0
+expect_contains "... says it left it" "$OUT" "left alone: $R2/etc/pushgate/pushgate.ini.example"
+check "... and kept it" test -f "$R2/etc/pushgate/pushgate.ini.example"
+check "... removing the rest" test ! -e "$R2/usr/bin/pushgate"
+
+# A prefix other than /usr and /usr/local: the example goes to share/, /etc is not touched.
+run --destdir "$T/root3" --prefix /opt/pushgate
+expect_rc "--prefix /opt/pushgate" 0
+check "... example in share/pushgate" test -f "$T/root3/opt/pushgate/share/pushgate/pushgate.ini.example"
+check "... no etc/ made" test ! -e "$T/root3/etc"
+
+# ---------------------------------------------------------------- --template
+
+PT=$T/prefix-tmpl
+TD=$T/template
+run --prefix "$PT" --template "$TD"
+expect_rc "--template TDIR" 0
+for h in $HOOKS; do
+	check "... TDIR/hooks/$h links to the installed hook" links_to "$TD/hooks/$h" "$PT/libexec/pushgate/$h"
+done
+expect_contains "... says how to make it the default" "$OUT" "init.templateDir $TD"
+snap "$TD" >"$T/tmpl-snap"
+run --template "$TD" --prefix "$PT"
+expect_rc "--template rerun" 0
+same_snap "... changes nothing" "$T/tmpl-snap" "$TD"
+git init -q --bare --template "$TD" "$T/fromtmpl.git"
+for h in $HOOKS; do
+	check "git init --template: hooks/$h is pushgate's" links_to "$T/fromtmpl.git/hooks/$h" "$PT/libexec/pushgate/$h"
+done
+export PUSHGATE_CONFIG=$T/tmpl.ini
+write_config "$PUSHGATE_CONFIG" <<'INI'
+[core]
+identity = env:PUSHGATE_USER
+
+[branch "main"]
+push = alice
+INI
+w=$(new_clone tmpl "file://$T/fromtmpl.git")
+commit "$w" first
+rc=0
+push_as bob "$OUT" -C "$w" push origin HEAD:main || rc=$?
+check "a push into a repository made from the template is enforced" test "$rc" -ne 0
+expect_contains "... refused by the policy" "$OUT" "remote: pushgate: REJECTED refs/heads/main"
+check "... and main was not created" test -z "$(git -C "$T/fromtmpl.git" for-each-ref refs/heads)"
+rc=0
+push_as alice "$OUT" -C "$w" push origin HEAD:main || rc=$?
+check "... while a permitted pusher gets through" test "$rc" -eq 0
+unset PUSHGATE_CONFIG
+echo 'mine' >"$T/foreign-hook"
+TD2=$T/template2
+mkdir -p "$TD2/hooks"
+cp "$T/foreign-hook" "$TD2/hooks/update"
+run --prefix "$PT" --template "$TD2"
+expect_rc "--template over a foreign hook is refused" 1
+check "... leaving it" cmp -s "$T/foreign-hook" "$TD2/hooks/update"
+run --prefix "$PT" --template "$TD" --uninstall
+expect_rc "--template --uninstall" 0
+for h in $HOOKS; do
+	check "... removes TDIR/hooks/$h" test ! -e "$TD/hooks/$h" -a ! -L "$TD/hooks/$h"
+done
+check "... keeps the binaries" test -x "$PT/bin/pushgate"
+
 # ---------------------------------------------------------------- building
 
 # Without PUSHGATE_BUILD and without binaries in build/, install.sh runs make
@@ -308,6 +442,7 @@ export GIT_CONFIG_NOSYSTEM=1
 CK=$T/checkout
 mkdir -p "$CK"
 cp "$INSTALL" "$CK/install.sh"
+mkdir -p "$CK/config" && cp "$TOP/config/pushgate.ini.example" "$CK/config/"
 printf 'all:\n\tmkdir -p build/hooks\n\tcp %s/hooks/* build/hooks/\n\tcp %s/pushgate build/\n' \
 	"$PUSHGATE_BUILD" "$PUSHGATE_BUILD" >"$CK/Makefile"
 rc=0
