@@ -86,8 +86,10 @@ int pg_cmd_check(int argc, char **argv)
 		printf("%s:%d: warning: %s; line skipped\n", d->file, d->line, msg.ptr);
 		pg_buf_free(&msg);
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		print_summary(cfg, path);
+		pg_check_warnings(cfg, path);
+	}
 	else
 		printf("%s: invalid: %zu problem%s\n", path, cfg->ndiags,
 		       cfg->ndiags == 1 ? "" : "s");

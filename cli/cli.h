@@ -11,4 +11,9 @@ int pg_cmd_check(int argc, char **argv);
 int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_log(int argc, char **argv);
 
+struct pg_config;
+
+/* Print check's warnings about CFG (read from PATH); the number of problems warned about. */
+int pg_check_warnings(const struct pg_config *cfg, const char *path);
+
 #endif

@@ -937,6 +937,7 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 	case K_IDENTITY: {
 		int n;
 
+		cfg->identity_given = 1;
 		if (!fc->indented) {
 			if (seen_twice(fc, &fc->core->identity, k->name))
 				break;

@@ -131,6 +131,7 @@ struct pg_config {
 	const char *path;		/* the top file, as given */
 	struct pg_source *sources;	/* [core] identity, in order */
 	size_t nsources;
+	int identity_given;		/* else sources is the default list */
 	char *repos_root;
 	struct pg_setting signers;	/* allowed_signers for commits and tags */
 	struct pg_signers *allowed;	/* that file, read; NULL without one */

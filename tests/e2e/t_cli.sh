@@ -93,6 +93,26 @@ check "explain: a missing repository exits 2" test $? -eq 2
 "$pg" explain -c "$cfg" --git-dir "$srv" --user a refs/heads/main 0 no-such-rev >"$out" 2>&1
 check "explain: an unknown revision exits 2" test $? -eq 2
 
+# A policy whose pusher can only be the unix account: valid, with a warning
+# that says which source to name instead.
+mkdir -p "$T/root"
+printf '[core]\nrepos_root = %s\n[branch "main"]\n' "$T/root" >"$T/noid.ini"
+chmod 0644 "$T/noid.ini"
+"$pg" check -c "$T/noid.ini" >"$out" 2>&1
+check "check: no identity is still valid" test $? -eq 0
+expect_contains "check: but warns that the pusher is the unix account" "$out" \
+	"warning: no [core] identity is given, so on a plain SSH server the pusher is the account the hooks run as"
+expect_contains "check: naming who owns the repositories" "$out" "(repos_root is owned by $(id -un))"
+expect_contains "check: and which source to use" "$out" "identity = gitea (Gitea), gitolite, gitlab, http"
+printf '[core]\nidentity = unix\n' >"$T/unix.ini"
+chmod 0644 "$T/unix.ini"
+"$pg" check -c "$T/unix.ini" >"$out" 2>&1
+expect_contains "check: identity = unix alone warns too" "$out" "warning: identity = unix names the pusher"
+printf '[core]\nidentity = gitea, unix\n' >"$T/gitea.ini"
+chmod 0644 "$T/gitea.ini"
+"$pg" check -c "$T/gitea.ini" >"$out" 2>&1
+expect_not_contains "check: gitea before unix does not warn" "$out" "warning:"
+
 "$pg" version >"$out" 2>&1
 check "version exits 0" test $? -eq 0
 expect_contains "version names pushgate and libgit2" "$out" "pushgate 0.1.0 (libgit2 1."
