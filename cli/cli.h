@@ -12,6 +12,14 @@ int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_log(int argc, char **argv);
 
 struct pg_config;
+struct git_repository;
+
+/*
+ * ARG as a full ref name: refs/... as it is, a short name as refs/heads/NAME
+ * or, when only that exists in REPO, refs/tags/NAME (*EXPANDED set).  NULL
+ * with pg_error_set() for HEAD or a name git would refuse.
+ */
+char *pg_cli_full_refname(struct git_repository *repo, const char *arg, int *expanded);
 
 /* Print check's warnings about CFG (read from PATH); the number of problems warned about. */
 int pg_check_warnings(const struct pg_config *cfg, const char *path);

@@ -17,6 +17,7 @@
 
 static const char usage[] =
 	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"  REF is a full ref name, or a short one as git takes it (main: refs/heads/main)\n"
 	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";
 
 static const char *change_name(enum pg_change c)
@@ -129,7 +130,8 @@ int pg_cmd_explain(int argc, char **argv)
 	struct pg_verdict v;
 	struct pg_update u;
 	struct pg_engine *e;
-	int c, rc;
+	char *ref;
+	int c, rc, expanded;
 
 	while ((c = getopt_long(argc, argv, "c:o:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -160,14 +162,33 @@ int pg_cmd_explain(int argc, char **argv)
 		pg_engine_free(e);
 		return PG_EXIT_USAGE;
 	}
-	if (resolve(pg_engine_repo(e), argv[optind + 1], old_hex) < 0 ||
-	    resolve(pg_engine_repo(e), argv[optind + 2], new_hex) < 0 ||
-	    pg_update_set(&u, argv[optind], old_hex, new_hex) < 0) {
-		if (pg_error_last()[0])
-			fprintf(stderr, "pushgate: %s\n", pg_error_last());
+	ref = pg_cli_full_refname(pg_engine_repo(e), argv[optind], &expanded);
+	if (!ref) {
+		struct pg_buf name = PG_BUF_INIT;
+
+		pg_escape_puts(&name, argv[optind]);
+		fprintf(stderr, "pushgate: %s: %s\n", name.ptr, pg_error_last());
+		pg_buf_free(&name);
 		pg_engine_free(e);
 		return PG_EXIT_USAGE;
 	}
+	if (resolve(pg_engine_repo(e), argv[optind + 1], old_hex) < 0 ||
+	    resolve(pg_engine_repo(e), argv[optind + 2], new_hex) < 0 ||
+	    pg_update_set(&u, ref, old_hex, new_hex) < 0) {
+		if (pg_error_last()[0])
+			fprintf(stderr, "pushgate: %s\n", pg_error_last());
+		free(ref);
+		pg_engine_free(e);
+		return PG_EXIT_USAGE;
+	}
+	if (expanded) {
+		struct pg_buf note = PG_BUF_INIT;
+
+		pg_buf_printf(&note, "%s taken as %s", argv[optind], ref);
+		print_escaped("note:       ", note.ptr);
+		pg_buf_free(&note);
+	}
+	free(ref);
 
 	memset(&v, 0, sizeof(v));
 	pg_engine_decide(e, &u, &v);

@@ -83,6 +83,22 @@ check "explain: a delete is refused" test $? -eq 1
 check "explain: an unprotected ref is accepted" test $? -eq 0
 expect_contains "explain: and says no rule matches" "$out" "none match; the ref is not protected"
 
+# Short names as git takes them: main is refs/heads/main, not an unprotected "main".
+"$pg" explain -c "$cfg" --git-dir "$srv" --user bob main main~1 main >"$out" 2>&1
+check "explain: a short branch name gets the same refusal" test $? -eq 1
+expect_contains "explain: saying how it took the name" "$out" "note:       main taken as refs/heads/main"
+expect_not_contains "explain: not as an unprotected ref" "$out" "not protected"
+git -C "$srv" tag only-a-tag main~1
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice only-a-tag only-a-tag main >"$out" 2>&1
+expect_contains "explain: a name only a tag has is the tag" "$out" "only-a-tag taken as refs/tags/only-a-tag"
+git -C "$srv" tag -d only-a-tag >/dev/null
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice HEAD main~1 main >"$out" 2>&1
+check "explain: HEAD is refused (exit 2)" test $? -eq 2
+expect_contains "explain: saying to name a branch or tag" "$out" "name a branch or tag, not HEAD"
+"$pg" explain -c "$cfg" --git-dir "$srv" --user alice 'bad..name' main~1 main >"$out" 2>&1
+check "explain: a name git refuses exits 2" test $? -eq 2
+expect_contains "explain: saying so" "$out" "not a valid ref name"
+
 "$pg" explain -c "$T/broken.ini" --git-dir "$srv" --user alice refs/heads/main main~1 main >"$out" 2>&1
 check "explain: an invalid configuration exits 2" test $? -eq 2
 
