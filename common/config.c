@@ -8,6 +8,7 @@
 #include "glob.h"
 #include "inifile.h"
 #include "readfile.h"
+#include "releaselog.h"
 #include "sshsig.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_INCLUDE_DEPTH 8
@@ -1442,6 +1444,28 @@ static void check_file(struct pg_config *cfg, const struct pg_setting *st, const
 	pg_buf_free(&why);
 }
 
+/*
+ * Entries signed with KEY must verify against log_signers, or the log
+ * that auditors check would fail on its first entry.
+ */
+static void check_log_signers(struct pg_config *cfg, const struct pg_sshkey *key)
+{
+	struct pg_signers *ls = NULL;
+	struct pg_buf why = PG_BUF_INIT;
+
+	if (pg_signers_load(&ls, cfg->log_signers.value) == 0 &&
+	    pg_signers_principal_allowed(ls, key->pk, PG_LOG_PRINCIPAL, PG_LOG_NAMESPACE,
+					 time(NULL), &why) != 0)
+		diag_at(cfg, cfg->log_signers.file, cfg->log_signers.line,
+			"log_signers does not allow signing_key",
+			"log_signers does not allow the public key of signing_key as "
+			"\"" PG_LOG_PRINCIPAL "\" for namespace " PG_LOG_NAMESPACE " (%s): "
+			"entries signed now would not verify",
+			pg_buf_cstr(&why));
+	pg_buf_free(&why);
+	pg_signers_free(ls);
+}
+
 static void check_log(struct pg_config *cfg)
 {
 	const struct pg_replica_settings *rs = &cfg->replica;
@@ -1453,16 +1477,18 @@ static void check_log(struct pg_config *cfg)
 		diag_at(cfg, cfg->release_log.file, cfg->release_log.line,
 			 "release_log needs [core] signing_key",
 			 "release_log needs [core] signing_key, the log's Ed25519 key");
+	check_file(cfg, &cfg->log_signers, "log_signers", 0);
 	if (cfg->signing_key.value) {
 		if (pg_sshkey_load_private(&key, cfg->signing_key.value) < 0)
 			diag_at(cfg, cfg->signing_key.file, cfg->signing_key.line,
 				 "signing_key cannot be loaded",
 				 "%s",
 				 pg_error_last());
+		else if (cfg->log_signers.value)
+			check_log_signers(cfg, &key);
 		pg_sshkey_clear(&key);
 	}
 	check_file(cfg, &cfg->release_log, "release_log", 1);
-	check_file(cfg, &cfg->log_signers, "log_signers", 0);
 	if (!rs->file)
 		return;
 	if (!cfg->release_log.value)

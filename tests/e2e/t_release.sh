@@ -212,4 +212,17 @@ check "check reports a missing signing key" test $? -eq 1
 expect_contains "at its line" "$out" "$PUSHGATE_CONFIG:4: "
 mv "$T/release_key.away" "$T/release_key"
 
+# log_signers that does not hold the signing key's public key: every entry
+# would fail verification, so the policy is invalid and check says why.
+cp "$T/log_signers" "$T/log_signers.good"
+ssh-keygen -q -t ed25519 -N '' -C other -f "$T/other_key"
+echo "pushgate $(cut -d' ' -f1,2 "$T/other_key.pub")" >"$T/log_signers"
+"$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
+check "check refuses log_signers without the signing key" test $? -eq 1
+expect_contains "saying entries would not verify" "$out" \
+	"log_signers does not allow the public key of signing_key"
+cp "$T/log_signers.good" "$T/log_signers"
+"$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
+check "with the right log_signers check is valid again" test $? -eq 0
+
 done_testing
