@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -32,23 +33,28 @@ int pg_cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "as", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *given = NULL;
+	const char *given = NULL, *as = NULL;
 	git_repository *repo = NULL;
 	struct pg_config *cfg;
 	char *path, *tried;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		if (c == 'a') {
+			as = optarg;
+			continue;
+		}
 		if (c != 'c') {
-			fputs("usage: pushgate check [-c FILE]\n", stderr);
+			fputs("usage: pushgate check [-c FILE] [--as USER]\n", stderr);
 			return PG_EXIT_USAGE;
 		}
 		given = optarg;
 	}
 	if (optind != argc) {
-		fputs("usage: pushgate check [-c FILE]\n", stderr);
+		fputs("usage: pushgate check [-c FILE] [--as USER]\n", stderr);
 		return PG_EXIT_USAGE;
 	}
 
@@ -87,8 +93,25 @@ int pg_cmd_check(int argc, char **argv)
 		pg_buf_free(&msg);
 	}
 	if (rc == 0) {
+		const char *user = as ? as : pg_check_default_user(cfg);
+
 		print_summary(cfg, path);
 		pg_check_warnings(cfg, path);
+		if (user) {
+			int r = pg_check_as(cfg, user);
+
+			if (r == 0)
+				printf("%s: every file the hooks need is usable by %s%s\n", path, user,
+				       as ? "" : " (the owner of repos_root)");
+			else
+				rc = -1;
+			if (r > 0)
+				printf("%s: invalid as %s: the hooks, run as %s, would fail closed\n",
+				       path, user, user);
+		} else if (geteuid() == 0) {
+			printf("%s: note: checked as root; run pushgate check --as USER with the "
+			       "account the hooks run as\n", path);
+		}
 	}
 	else
 		printf("%s: invalid: %zu problem%s\n", path, cfg->ndiags,

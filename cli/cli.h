@@ -21,6 +21,16 @@ struct git_repository;
  */
 char *pg_cli_full_refname(struct git_repository *repo, const char *arg, int *expanded);
 
+/*
+ * Open every file CFG needs as USER would (a forked child that becomes
+ * USER), printing each one it cannot; 0 all fine, 1 some not, -1 when it
+ * could not try (printed).
+ */
+int pg_check_as(const struct pg_config *cfg, const char *user);
+
+/* Run as root: the owner of [core] repos_root, the hooks' likely account; else NULL. */
+const char *pg_check_default_user(const struct pg_config *cfg);
+
 /* Print check's warnings about CFG (read from PATH); the number of problems warned about. */
 int pg_check_warnings(const struct pg_config *cfg, const char *path);
 

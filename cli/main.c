@@ -8,14 +8,14 @@
 #include "version.h"
 
 static const char usage[] =
-	"usage: pushgate check [-c FILE]\n"
+	"usage: pushgate check [-c FILE] [--as USER]\n"
 	"       pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
 	"       pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n"
 	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
 	"       pushgate version\n";
 
 /* Each subcommand's usage, for `pushgate SUBCOMMAND --help`. */
-static const char usage_check[] = "usage: pushgate check [-c FILE]\n";
+static const char usage_check[] = "usage: pushgate check [-c FILE] [--as USER]\n";
 static const char usage_explain[] =
 	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
 	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";

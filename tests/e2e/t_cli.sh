@@ -129,6 +129,34 @@ chmod 0644 "$T/gitea.ini"
 "$pg" check -c "$T/gitea.ini" >"$out" 2>&1
 expect_not_contains "check: gitea before unix does not warn" "$out" "warning:"
 
+# check --as USER: the files tried as the account the hooks run as.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	as=$T/as
+	mkdir -p "$as/log"
+	chmod 0755 "$T" "$as"
+	chmod 0700 "$as/log"
+	ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$as/key"
+	echo "pushgate $(cut -d' ' -f1,2 "$as/key.pub")" >"$as/log_signers"
+	printf '[core]\nidentity = env:PUSHGATE_USER\nrelease_log = log/release.log\nsigning_key = key\nlog_signers = log_signers\n' >"$as/p.ini"
+	chmod 0644 "$as/p.ini" "$as/log_signers"
+	"$pg" check -c "$as/p.ini" >"$out" 2>&1
+	check "check as root alone is valid" test $? -eq 0
+	expect_contains "but says it checked as root" "$out" "note: checked as root; run pushgate check --as USER"
+	"$pg" check -c "$as/p.ini" --as nobody >"$out" 2>&1
+	check "check --as nobody: an unreadable key and log directory are invalid" test $? -eq 1
+	expect_contains "naming the key" "$out" "$as/key: signing_key is not readable by nobody"
+	expect_contains "naming the log" "$out" "release_log cannot be appended to by nobody"
+	expect_contains "saying the hooks would fail" "$out" "invalid as nobody"
+	chown nobody "$as/key" "$as/log"
+	"$pg" check -c "$as/p.ini" --as nobody >"$out" 2>&1
+	check "check --as nobody: once nobody owns them, valid" test $? -eq 0
+	expect_contains "saying so" "$out" "every file the hooks need is usable by nobody"
+	"$pg" check -c "$as/p.ini" --as no-such-user-here >"$out" 2>&1
+	check "check --as an unknown user fails" test $? -ne 0
+else
+	ok "# SKIP check --as needs root and a nobody account"
+fi
+
 "$pg" version >"$out" 2>&1
 check "version exits 0" test $? -eq 0
 expect_contains "version names pushgate and libgit2" "$out" "pushgate 0.1.0 (libgit2 1."
