@@ -13,6 +13,15 @@ int pg_cmd_log(int argc, char **argv);
 
 struct pg_config;
 struct git_repository;
+struct pg_update;
+
+/*
+ * explain --diff: ONE (or, when NULL, the last LAST update entries of the
+ * live policy's release log) decided under LIVE (NULL: found as a hook
+ * would) and NEXT in GIT_DIR; prints the decisions that differ.  Exit code.
+ */
+int pg_explain_diff(const char *live, const char *next, const char *git_dir, const char *user,
+		    const struct pg_update *one, long last);
 
 /*
  * ARG as a full ref name: refs/... as it is, a short name as refs/heads/NAME

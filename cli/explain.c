@@ -17,6 +17,7 @@
 
 static const char usage[] =
 	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR [--last N | --user NAME REF OLD NEW]\n"
 	"  REF is a full ref name, or a short one as git takes it (main: refs/heads/main)\n"
 	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";
 
@@ -123,6 +124,9 @@ int pg_cmd_explain(int argc, char **argv)
 		{ "git-dir", required_argument, NULL, 'g' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "push-option", required_argument, NULL, 'o' },
+		{ "diff", no_argument, NULL, 'd' },
+		{ "live", required_argument, NULL, 'l' },
+		{ "last", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pg_engine_opts opts = { NULL, NULL, NULL };
@@ -130,8 +134,10 @@ int pg_cmd_explain(int argc, char **argv)
 	struct pg_verdict v;
 	struct pg_update u;
 	struct pg_engine *e;
-	char *ref;
-	int c, rc, expanded;
+	char *ref, *end;
+	const char *live = NULL;
+	int c, rc, expanded, diff = 0;
+	long last = 20;
 
 	while ((c = getopt_long(argc, argv, "c:o:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -146,11 +152,30 @@ int pg_cmd_explain(int argc, char **argv)
 			break;
 		case 'o':
 			break;	/* push options: no rule of this version reads them */
+		case 'd':
+			diff = 1;
+			break;
+		case 'l':
+			live = optarg;
+			break;
+		case 'n':
+			last = strtol(optarg, &end, 10);
+			if (*end || last < 1) {
+				fputs(usage, stderr);
+				return PG_EXIT_USAGE;
+			}
+			break;
 		default:
 			fputs(usage, stderr);
 			return PG_EXIT_USAGE;
 		}
 	}
+	if (diff && !opts.config_path) {
+		fputs("pushgate: explain --diff needs -c NEW, the policy to compare\n", stderr);
+		return PG_EXIT_USAGE;
+	}
+	if (diff && argc == optind && opts.git_dir)
+		return pg_explain_diff(live, opts.config_path, opts.git_dir, NULL, NULL, last);
 	if (argc - optind != 3 || !opts.git_dir) {
 		fputs(usage, stderr);
 		return PG_EXIT_USAGE;
@@ -190,6 +215,12 @@ int pg_cmd_explain(int argc, char **argv)
 	}
 	free(ref);
 
+	if (diff) {
+		pg_engine_free(e);
+		rc = pg_explain_diff(live, opts.config_path, opts.git_dir, opts.user, &u, 0);
+		free(u.ref);
+		return rc;
+	}
 	memset(&v, 0, sizeof(v));
 	pg_engine_decide(e, &u, &v);
 	print_verdict(e, &u, &v);

@@ -10,6 +10,7 @@
 static const char usage[] =
 	"usage: pushgate check [-c FILE] [--as USER]\n"
 	"       pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR [--last N | --user NAME REF OLD NEW]\n"
 	"       pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n"
 	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
 	"       pushgate version\n";
@@ -18,6 +19,7 @@ static const char usage[] =
 static const char usage_check[] = "usage: pushgate check [-c FILE] [--as USER]\n";
 static const char usage_explain[] =
 	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR [--last N | --user NAME REF OLD NEW]\n"
 	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";
 static const char usage_log_verify[] =
 	"usage: pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n";
