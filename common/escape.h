@@ -40,6 +40,9 @@ int pg_unicode_hidden(unsigned cp);
  */
 size_t pg_utf8_seq(const unsigned char *s, size_t avail, unsigned *cp);
 
+/* Append the code point CP (at most U+10FFFF) to B as UTF-8. */
+void pg_utf8_put(struct pg_buf *b, unsigned cp);
+
 /* The same for a NUL-terminated string. */
 void pg_escape_puts(struct pg_buf *b, const char *s);
 

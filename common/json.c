@@ -192,33 +192,6 @@ static int hex4(const unsigned char *p, unsigned *v)
 	return 0;
 }
 
-static void put_utf8(struct pg_buf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	pg_buf_put(b, u, n);
-}
-
 /*
  * A string literal at the reader's position, decoded and NUL-terminated
  * into the object's string store; *out points at it.  The store was sized
@@ -293,7 +266,7 @@ static int read_string(struct reader *r, const char **out, size_t *outlen)
 			}
 			if (cp == 0)
 				return fail_at(r->pos, "\\u0000 is not allowed in a string");
-			put_utf8(b, cp);
+			pg_utf8_put(b, cp);
 			r->pos += 4;
 			break;
 		}

@@ -31,33 +31,6 @@ static unsigned lower(unsigned cp)
 	return utf8 ? (unsigned)towlower_l((wint_t)cp, utf8) : cp;
 }
 
-static void put_utf8(struct pg_buf *out, unsigned cp)
-{
-	char b[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	pg_buf_put(out, b, n);
-}
-
 /*
  * Lowercase LEN bytes of S into OUT; with DROP_IGNORABLE, HFS+'s invisible
  * code points go too.  Ill-formed bytes are copied as they are.
@@ -83,7 +56,7 @@ static void fold_chars(struct pg_buf *out, const char *s, size_t len, int drop_i
 			continue;
 		}
 		if (!(drop_ignorable && hfs_ignorable(cp)))
-			put_utf8(out, lower(cp));
+			pg_utf8_put(out, lower(cp));
 		i += n;
 	}
 }
