@@ -64,6 +64,8 @@ struct run {
 	struct pg_pathwalk *paths;	/* NULL until a commit needs its paths */
 	struct pg_buf label;		/* its "abbrev \"subject\"" */
 	struct pg_buf folded;		/* the path being matched, folded */
+	git_oid old;			/* the ref's old tip; zero for a new ref */
+	const git_oid *hide;		/* &old when a rule is scoped to refs, else NULL */
 };
 
 /* A tip whose commits new to HIDE (NULL: to the repository) passed RULES. */
@@ -648,14 +650,7 @@ static void fold_patterns(struct run *run)
 	}
 }
 
-/*
- * Append to *TIPS the commits of the refs other than REF that every rule
- * of RUN scoped to refs also covers: what they reach was checked by these
- * same rules when it became new to them.  For a ref being CREATED, also
- * every protected ref: a branch cut from main trusts what main's own rules
- * accepted, rather than holding main's whole history to the new branch's
- * rules; what only unprotected refs reach is still checked.
- */
+/* The repository's refs into M, once per push. */
 static int read_refs(struct pg_commits_memo *m, git_repository *repo)
 {
 	git_reference_iterator *it = NULL;
@@ -710,6 +705,14 @@ static const git_oid *known_commit(git_repository *repo, struct known_ref *k)
 	return k->peeled == 1 ? &k->commit : NULL;
 }
 
+/*
+ * Append to *TIPS the commits of the refs other than REF that every rule
+ * of RUN scoped to refs also covers: what they reach was checked by these
+ * same rules when it became new to them.  For a ref being CREATED, also
+ * every protected ref: a branch cut from main trusts what main's own rules
+ * accepted, rather than holding main's whole history to the new branch's
+ * rules; what only unprotected refs reach is still checked.
+ */
 static int covered_tips(struct run *run, const char *ref, int created, git_oid **tips, size_t *n)
 {
 	struct pg_commits_memo *m = run->c->memo, local = { 0 };
@@ -722,12 +725,14 @@ static int covered_tips(struct run *run, const char *ref, int created, git_oid *
 	for (size_t j = 0; rc == 0 && j < m->nrefs; j++) {
 		const char *name = m->refs[j].name;
 		const git_oid *commit;
-		int all = strcmp(name, ref) != 0;
+		int all = 1;
 
+		if (!strcmp(name, ref))
+			continue;
 		for (size_t i = 0; all && i < run->nrules; i++)
 			if (per_ref(run->rules[i]))
 				all = pg_rule_applies(run->rules[i], name, run->c->repo_name);
-		if (!all && created && strcmp(name, ref))
+		if (!all && created)
 			all = pg_policy_protects(run->c->cfg, name, run->c->repo_name);
 		if (all && (commit = known_commit(run->c->repo, &m->refs[j]))) {
 			*tips = pg_xrealloc(*tips, (*n + 1) * sizeof(**tips));
@@ -752,25 +757,23 @@ static int walk_update(struct run *run, const struct pg_update *u, enum pg_chang
 {
 	const struct pg_commit_checks *c = run->c;
 	struct pg_oidset *repo_new = NULL;
-	git_oid old, *seen;
-	const git_oid *hide = NULL;
+	git_oid *seen;
 	size_t nseen;
 	int rc = 0, scoped = 0;
 
 	for (size_t i = 0; i < run->nrules; i++)
 		scoped |= per_ref(run->rules[i]);
-	seen = memo_tips(c->memo, run->rules, run->nrules, NULL, &nseen);
 	if (scoped) {
 		/* The zero id hides nothing: a created ref had no old tip. */
-		memset(&old, 0, sizeof(old));
-		if (change != PG_CHANGE_CREATE && git_oid_fromstr(&old, u->old_hex) < 0) {
+		memset(&run->old, 0, sizeof(run->old));
+		if (change != PG_CHANGE_CREATE && git_oid_fromstr(&run->old, u->old_hex) < 0) {
 			pg_error_set("bad object id %s", u->old_hex);
-			free(seen);
 			return -1;
 		}
-		hide = &old;
-		free(seen);
-		seen = memo_tips(c->memo, run->rules, run->nrules, hide, &nseen);
+		run->hide = &run->old;
+	}
+	seen = memo_tips(c->memo, run->rules, run->nrules, run->hide, &nseen);
+	if (scoped) {
 		rc = covered_tips(run, u->ref, change == PG_CHANGE_CREATE, &seen, &nseen);
 		if (rc == 0) {
 			repo_new = pg_oidset_new();
@@ -779,15 +782,7 @@ static int walk_update(struct run *run, const struct pg_update *u, enum pg_chang
 	}
 	run->repo_new = repo_new;
 	if (rc == 0)
-		rc = pg_walk_new_commits(c->repo, tip, hide, seen, nseen, on_commit, run);
-	if (rc == 0 && !run->bad_names.count) {
-		int clean = 1;
-
-		for (size_t i = 0; i < run->nrules * CK_COUNT; i++)
-			clean &= run->off[i].count == 0;
-		if (clean)
-			memo_add(c->memo, run->rules, run->nrules, hide, tip);
-	}
+		rc = pg_walk_new_commits(c->repo, tip, run->hide, seen, nseen, on_commit, run);
 	free(seen);
 	pg_oidset_free(repo_new);
 	run->repo_new = NULL;
@@ -825,8 +820,9 @@ int pg_commits_check(const struct pg_commit_checks *c, const struct pg_update *u
 		} else {
 			rc = walk_update(&run, u, change, &tip);
 		}
-		if (rc == 0)
-			report(&run, v);
+		/* A tip whose commits passed stands in for them in later updates. */
+		if (rc == 0 && !report(&run, v))
+			memo_add(c->memo, run.rules, run.nrules, run.hide, &tip);
 		for (size_t i = 0; i < run.nrules * CK_COUNT; i++)
 			offence_free(&run.off[i]);
 		for (size_t i = 0; i < run.nrules; i++)
