@@ -45,9 +45,10 @@ static int peel_commit(git_object **out, git_repository *repo, const git_oid *id
 	return 0;
 }
 
-static int walk(git_repository *repo, const git_oid *tip, const git_oid *hide,
-		const git_oid *seen, size_t nseen,
-		int (*cb)(git_commit *commit, void *arg), void *arg)
+/* With CB NULL, ARG is a pg_oidset that collects the commits instead. */
+int pg_walk_new_commits(git_repository *repo, const git_oid *tip, const git_oid *hide,
+			const git_oid *seen, size_t nseen,
+			int (*cb)(git_commit *commit, void *arg), void *arg)
 {
 	git_revwalk *rw = NULL;
 	git_object *start, *hidden = NULL;
@@ -112,16 +113,9 @@ out:
 	return rc;
 }
 
-int pg_walk_new_commits(git_repository *repo, const git_oid *tip, const git_oid *hide,
-			const git_oid *seen, size_t nseen,
-			int (*cb)(git_commit *commit, void *arg), void *arg)
-{
-	return walk(repo, tip, hide, seen, nseen, cb, arg);
-}
-
 int pg_walk_collect_new(git_repository *repo, const git_oid *tip, struct pg_oidset *set)
 {
-	return walk(repo, tip, NULL, NULL, 0, NULL, set);
+	return pg_walk_new_commits(repo, tip, NULL, NULL, 0, NULL, set);
 }
 
 /* Enough for the directories a few consecutive commits touch, many times over. */
@@ -354,53 +348,41 @@ void pg_pathwalk_free(struct pg_pathwalk *pw)
 }
 
 /*
- * The merge bases of a merge's parents into BASES (none: unrelated
- * histories, compared as if with an empty tree).  0 or -1.
+ * The merge bases of a merge's parents, at most MAX_BASES, into BASES;
+ * their number, 0 for unrelated histories (compared as if with an empty
+ * tree), or -1.
  */
-static int merge_bases(git_repository *repo, const git_commit *commit, git_oidarray *bases)
+static int merge_bases(git_repository *repo, const git_commit *commit, git_oid *bases)
 {
 	unsigned int n = git_commit_parentcount(commit);
 	git_oid ids[MAX_PARENTS];
+	git_oidarray found = { NULL, 0 };
 	int rc;
 
-	memset(bases, 0, sizeof(*bases));
 	for (unsigned int i = 0; i < n; i++)
 		git_oid_cpy(&ids[i], git_commit_parent_id(commit, i));
-	if (n == 2) {
-		rc = git_merge_bases(bases, repo, &ids[0], &ids[1]);
-	} else {
-		/* git merges an octopus one parent at a time from their common base. */
-		git_oid one;
-
-		rc = git_merge_base_octopus(&one, repo, n, ids);
-		if (rc == 0) {
-			bases->ids = pg_xmalloc(sizeof(git_oid));
-			git_oid_cpy(bases->ids, &one);
-			bases->count = 1;
-			/* Ours, not libgit2's: freed below with free(). */
-			rc = 1;
-		}
-	}
+	/* git merges an octopus one parent at a time from their common base. */
+	rc = n == 2 ? git_merge_bases(&found, repo, &ids[0], &ids[1])
+		    : git_merge_base_octopus(&bases[0], repo, n, ids);
 	if (rc == GIT_ENOTFOUND) {
 		git_error_clear();
 		return 0;
 	}
 	if (rc < 0)
 		return git_fail("cannot find a merge's base");
-	if (bases->count > MAX_BASES) {
+	if (n != 2)
+		return 1;
+	if (found.count > MAX_BASES) {
 		pg_error_set("merge %.12s has %zu merge bases; at most %d are supported",
-			     git_oid_tostr_s(git_commit_id(commit)), bases->count, MAX_BASES);
+			     git_oid_tostr_s(git_commit_id(commit)), found.count, MAX_BASES);
+		git_oidarray_dispose(&found);
 		return -1;
 	}
+	for (size_t i = 0; i < found.count; i++)
+		git_oid_cpy(&bases[i], &found.ids[i]);
+	rc = (int)found.count;
+	git_oidarray_dispose(&found);
 	return rc;
-}
-
-static void free_bases(git_oidarray *bases, int ours)
-{
-	if (ours)
-		free(bases->ids);
-	else
-		git_oidarray_dispose(bases);
 }
 
 static int base_tree(struct pg_pathwalk *pw, git_tree **out, const git_oid *commit_id)
@@ -422,8 +404,8 @@ int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
 	const git_tree *parent_trees[MAX_PARENTS];
 	git_tree *owned[MAX_PARENTS], *tree = NULL;
 	struct changes ch = { pw->trees, how, 0, PG_BUF_INIT, v, arg };
-	git_oidarray bases = { NULL, 0 };
-	int rc = 0, ours = 0;
+	git_oid bases[MAX_BASES];
+	int rc = 0, nbases = 0;
 
 	if (nparents > MAX_PARENTS) {
 		pg_error_set("commit %.12s has %u parents; at most %d are supported",
@@ -447,22 +429,21 @@ int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
 		parent_trees[i] = owned[i];
 	}
 	if (!rc && ch.how == PG_MERGE_BASE) {
-		rc = merge_bases(pw->repo, commit, &bases);
-		ours = rc == 1;
-		rc = rc < 0 ? -1 : 0;
+		nbases = merge_bases(pw->repo, commit, bases);
+		rc = nbases < 0 ? -1 : 0;
 	}
 	if (!rc) {
 		pg_buf_grow(&ch.path, 256);
 		ch.path.ptr[0] = '\0';
-		if (ch.how == PG_MERGE_PARENTS || bases.count == 0) {
+		if (ch.how == PG_MERGE_PARENTS || nbases == 0) {
 			/* No base: unrelated histories, as if from an empty tree. */
 			rc = compare(&ch, tree, NULL, parent_trees, nparents, v->path != NULL);
 		}
 		/* Criss-cross: what any base charges, the union of them. */
-		for (size_t b = 0; ch.how == PG_MERGE_BASE && b < bases.count && rc == 0; b++) {
+		for (int b = 0; ch.how == PG_MERGE_BASE && b < nbases && rc == 0; b++) {
 			git_tree *bt = NULL;
 
-			rc = base_tree(pw, &bt, &bases.ids[b]);
+			rc = base_tree(pw, &bt, &bases[b]);
 			if (rc == 0)
 				rc = compare(&ch, tree, bt, parent_trees, nparents, v->path != NULL);
 			git_tree_free(bt);
@@ -470,7 +451,6 @@ int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
 		if (rc > 0)
 			rc = 0;
 	}
-	free_bases(&bases, ours);
 	for (unsigned int i = 0; i < nparents; i++)
 		git_tree_free(owned[i]);
 	git_tree_free(tree);
