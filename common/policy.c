@@ -222,7 +222,8 @@ static void decide_rule(const struct pg_config *cfg, const struct pg_rule *r,
 	int everyone = g.m ? g.m->everyone : g.default_everyone;
 	struct pg_buf list = PG_BUF_INIT, fwd = PG_BUF_INIT;
 	struct pg_finding *f;
-	const char *name = ref_short(r, req->ref);
+	/* A spelling that folds to the rule's ref (refs/Heads/main) has no short name of its own. */
+	const char *name = ref_short(r, req->ref) ? ref_short(r, req->ref) : req->ref;
 	int warn = r->mode == PG_MODE_WARN;
 	int ok;
 

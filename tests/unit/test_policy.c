@@ -622,6 +622,15 @@ static void test_ref_case_variants(void **state)
 	assert_false(pg_policy_protects(cfg, "refs/heads/feature", "acme/app"));
 	decide("refs/heads/Main", PG_CHANGE_CREATE, "bob");
 	expect_rejected(&cfg->rules[0], "bob may not create this branch");
+	/* A force-push to a spelling outside refs/heads/ names the ref as pushed. */
+	decide("refs/Heads/main", PG_CHANGE_REWRITE, "alice");
+	{
+		const struct pg_finding *f = expect_rejected(&cfg->rules[0], "force-push is not allowed");
+
+		for (size_t i = 0; i < f->nlines; i++)
+			assert_null(strstr(f->lines[i], "(null)"));
+		assert_non_null(strstr(f->lines[f->nlines - 1], "origin/refs/Heads/main"));
+	}
 	assert_true(pg_rule_applies(&cfg->rules[2], "refs/heads/Release/1", "acme/app"));
 	assert_false(pg_rule_applies(&cfg->rules[2], "refs/heads/releases/1", "acme/app"));
 
