@@ -79,6 +79,26 @@ commit() {
 # write_config FILE <<EOF ... EOF: a config file, mode 0644.
 write_config() { cat >"$1"; chmod 0644 "$1"; }
 
+# release_log_keys: the log's signing key $T/release_key, $T/log_signers
+# allowing it, and the log's directory $T/log.
+release_log_keys() {
+	ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
+	echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
+	mkdir -p "$T/log"
+}
+
+# release_log_config FILE <<EOF ... EOF: a config file whose [core] names
+# identity env:PUSHGATE_USER and the release log of release_log_keys (paths
+# relative to $T), followed by the sections given.
+release_log_config() {
+	{
+		printf '[core]\nidentity = env:PUSHGATE_USER\nrelease_log = log/release.log\n'
+		printf 'signing_key = release_key\nlog_signers = log_signers\n'
+		cat
+	} >"$1"
+	chmod 0644 "$1"
+}
+
 # push_as USER OUTFILE ARGS...: git push as USER (PUSHGATE_USER); the exit
 # code is git's, and everything git printed goes to OUTFILE.
 push_as() {

@@ -316,15 +316,8 @@ check "4: git~2.txt is not .git" test $? -eq 0
 
 # ---- 12. importing an old history, logged ----
 srv=$(new_server import)
-ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
-echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
-mkdir -p "$T/log"
-write_config "$PUSHGATE_CONFIG" <<'INI'
-[core]
-identity = env:PUSHGATE_USER
-release_log = log/release.log
-signing_key = release_key
-log_signers = log_signers
+release_log_keys
+release_log_config "$PUSHGATE_CONFIG" <<'INI'
 
 [branch "main"]
 push = bob, admin

@@ -7,17 +7,10 @@
 pg=$PUSHGATE_BUILD/pushgate
 srv=$(new_server app)
 out=$T/out
-ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
-echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
-mkdir -p "$T/log"
+release_log_keys
 live=$T/live.ini
 export PUSHGATE_CONFIG=$live
-write_config "$live" <<'INI'
-[core]
-identity = env:PUSHGATE_USER
-release_log = log/release.log
-signing_key = release_key
-log_signers = log_signers
+release_log_config "$live" <<'INI'
 
 [branch "main"]
 push = alice, bob

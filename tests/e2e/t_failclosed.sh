@@ -195,15 +195,8 @@ expect_contains "it is shown escaped" "$out" 'refs/heads/main\x1b]0;owned\x07'
 # Characters that reorder or hide text (U+202E RIGHT-TO-LEFT OVERRIDE) are
 # shown as \u202e to pushers and in pushgate log show, never raw.
 rlo=$'\xe2\x80\xae'
-ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
-echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
-mkdir -p "$T/log"
-write_config "$PUSHGATE_CONFIG" <<'INI'
-[core]
-identity = env:PUSHGATE_USER
-release_log = log/release.log
-signing_key = release_key
-log_signers = log_signers
+release_log_keys
+release_log_config "$PUSHGATE_CONFIG" <<'INI'
 
 [branch "main"]
 push = alice

@@ -7,16 +7,9 @@
 
 srv=$(new_server app)
 out=$T/out
-ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$T/release_key"
-echo "pushgate $(cut -d' ' -f1,2 "$T/release_key.pub")" >"$T/log_signers"
-mkdir -p "$T/log"
+release_log_keys
 export PUSHGATE_CONFIG=$T/pushgate.ini
-write_config "$PUSHGATE_CONFIG" <<'INI'
-[core]
-identity = env:PUSHGATE_USER
-release_log = log/release.log
-signing_key = release_key
-log_signers = log_signers
+release_log_config "$PUSHGATE_CONFIG" <<'INI'
 
 [branch "main"]
 push = alice
