@@ -129,7 +129,7 @@ int pg_cmd_explain(int argc, char **argv)
 		{ "last", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pg_engine_opts opts = { NULL, NULL, NULL };
+	struct pg_engine_opts opts = { 0 };
 	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
 	struct pg_verdict v;
 	struct pg_update u;

@@ -26,7 +26,7 @@ struct side {
 static void decide(struct side *s, const char *config, const char *git_dir, const char *user,
 		   const struct pg_update *u)
 {
-	struct pg_engine_opts opts = { config, git_dir, user };
+	struct pg_engine_opts opts = { .config_path = config, .git_dir = git_dir, .user = user };
 	struct pg_engine *e;
 	struct pg_verdict v;
 
@@ -128,7 +128,7 @@ static int replay(const char *live, const char *next, const char *git_dir, const
 int pg_explain_diff(const char *live, const char *next, const char *git_dir, const char *user,
 		    const struct pg_update *one, long last)
 {
-	struct pg_engine_opts opts = { live, git_dir, NULL };
+	struct pg_engine_opts opts = { .config_path = live, .git_dir = git_dir };
 	const struct pg_config *cfg;
 	struct pg_engine *e;
 	int compared = 0, differ = 0, r = 0;

@@ -1,10 +1,12 @@
 #include "audit.h"
 #include "error.h"
-#include "import.h"
+#include "pushopt.h"
+#include "schedule.h"
 #include "releaselog.h"
 #include "replica.h"
 #include "sshsig.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,10 +109,11 @@ static int append(const struct pg_config *cfg, const struct pg_log_entry *entrie
 	return rc;
 }
 
-/* The entries of one append, and the rule names they point to. */
+/* The entries of one append, and the rule names and reasons they point to. */
 struct batch {
 	struct pg_log_entry *entries;
 	char **names;
+	char **reasons;
 	size_t n;
 };
 
@@ -118,6 +121,7 @@ static void batch_init(struct batch *b, size_t cap)
 {
 	b->entries = pg_xcalloc(cap, sizeof(*b->entries));
 	b->names = pg_xcalloc(cap, sizeof(*b->names));
+	b->reasons = pg_xcalloc(cap, sizeof(*b->reasons));
 	b->n = 0;
 }
 
@@ -139,9 +143,12 @@ static int batch_flush(struct batch *b, const struct pg_config *cfg, struct pg_b
 {
 	int rc = append(cfg, b->entries, b->n, status);
 
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		free(b->names[i]);
+		free(b->reasons[i]);
+	}
 	free(b->names);
+	free(b->reasons);
 	free(b->entries);
 	return rc;
 }
@@ -162,8 +169,10 @@ int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *
 		for (size_t j = 0; j < v[i].nfindings && !f; j++)
 			if (!v[i].findings[j].warn)
 				f = &v[i].findings[j];
-		if (!f && v[i].nfindings)
-			f = &v[i].findings[0];
+		/* A granted break-glass is post-receive's to log, as the update it is. */
+		for (size_t j = 0; j < v[i].nfindings && !f; j++)
+			if (!v[i].findings[j].notice)
+				f = &v[i].findings[j];
 		if (whole_push && !v[i].rejected) {
 			if (cfg->log_rejections)
 				batch_add(&b, p, &u[i], "rejected", NULL)->reason = whole_push;
@@ -177,31 +186,51 @@ int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *
 	return batch_flush(&b, cfg, status);
 }
 
+/*
+ * post-receive: the exceptions pre-receive granted for U (decided again
+ * from the same push options), as the entry's reason; NULL with none.
+ */
+static char *exceptions(const struct pg_config *cfg, const struct pg_audit_push *p,
+			const struct pg_update *u, const struct pg_rule **rule)
+{
+	const char *import = pg_push_option(p->options, p->noptions, "import");
+	const char *glass = pg_push_option(p->options, p->noptions, PG_BREAK_GLASS);
+	const struct pg_rule *imp = NULL, *brk;
+	struct pg_buf why = PG_BUF_INIT;
+
+	/* An import brings commits; deleting a ref imports nothing. */
+	if (!pg_hex_is_zero(u->new_hex))
+		imp = pg_policy_exception(cfg, u->ref, p->repo, offsetof(struct pg_rule, import),
+					  p->user, import);
+	brk = pg_policy_exception(cfg, u->ref, p->repo, offsetof(struct pg_rule, break_glass),
+				  p->user, glass);
+	if (imp)
+		pg_buf_printf(&why, "import: %s", import);
+	if (brk)
+		pg_buf_printf(&why, "%sbreak-glass: %s", imp ? "; " : "", glass);
+	*rule = brk ? brk : imp;
+	return why.len ? pg_buf_detach(&why) : NULL;
+}
+
 int pg_audit_updates(const struct pg_config *cfg, const struct pg_audit_push *p,
 		     const struct pg_update *u, size_t n, struct pg_buf *status)
 {
-	const char *import = pg_import_option(p->options, p->noptions);
-	struct pg_buf why = PG_BUF_INIT;
 	struct batch b;
-	int rc;
 
 	if (!cfg->release_log.value)
 		return 0;
-	if (import && *import)
-		pg_buf_printf(&why, "import: %s", import);
 	batch_init(&b, n);
 	for (size_t i = 0; i < n; i++) {
-		const struct pg_rule *r = pg_audit_release_rule(cfg, u[i].ref, p->repo);
-		/* pre-receive granted it to exactly these: an import is always logged. */
-		const struct pg_rule *imp = why.len && !pg_hex_is_zero(u[i].new_hex) ?
-			pg_import_rule(cfg, u[i].ref, p->repo, p->user) : NULL;
+		const struct pg_rule *r = pg_audit_release_rule(cfg, u[i].ref, p->repo), *granted;
+		char *why = exceptions(cfg, p, &u[i], &granted);
+		struct pg_log_entry *e;
 
-		if (imp)
-			batch_add(&b, p, &u[i], "update", imp)->reason = why.ptr;
-		else if (r)
-			batch_add(&b, p, &u[i], "update", r);
+		/* An exception is always logged, release = yes or not. */
+		if (!why && !r)
+			continue;
+		e = batch_add(&b, p, &u[i], "update", granted ? granted : r);
+		b.reasons[b.n - 1] = why;
+		e->reason = why;
 	}
-	rc = batch_flush(&b, cfg, status);
-	pg_buf_free(&why);
-	return rc;
+	return batch_flush(&b, cfg, status);
 }

@@ -27,6 +27,11 @@
 
 const char *const pg_default_identity = "gitea, gitolite, gitlab, http, unix";
 
+const char *pg_config_zone(const struct pg_config *cfg)
+{
+	return cfg->timezone.value ? cfg->timezone.value : "UTC";
+}
+
 enum section_kind {
 	SEC_NONE,		/* before the first header */
 	SEC_CORE,
@@ -70,6 +75,11 @@ enum key_type {
 	K_REFS,
 	K_DENY,
 	K_CASE,
+	K_TIMEZONE,
+	K_WINDOW,
+	K_FREEZE,
+	K_REQUIRE_PR,
+	K_REQUIRE_CHANGED,
 	K_NOT_YET		/* in SPEC.md, not implemented by this version */
 };
 
@@ -90,7 +100,7 @@ static const struct key_spec keys[] = {
 	{ "signing_key", IN_CORE, K_FILE, offsetof(struct pg_config, signing_key) },
 	{ "signers", IN_CORE, K_FILE, offsetof(struct pg_config, signers) },
 	{ "log_signers", IN_CORE, K_FILE, offsetof(struct pg_config, log_signers) },
-	{ "timezone", IN_CORE, K_NOT_YET, 0 },
+	{ "timezone", IN_CORE, K_TIMEZONE, offsetof(struct pg_config, timezone) },
 	{ "log_rejections", IN_CORE, K_LOG_REJECTIONS, 0 },
 	{ "members", IN_GROUP, K_GROUP_MEMBERS, 0 },
 	{ "repos", IN_ANY_RULE, K_REPOS, 0 },
@@ -118,10 +128,16 @@ static const struct key_spec keys[] = {
 	{ "key", IN_REPLICA, K_FILE, offsetof(struct pg_config, replica.key) },
 	{ "known_hosts", IN_REPLICA, K_FILE, offsetof(struct pg_config, replica.known_hosts) },
 	{ "path", IN_REPLICA, K_STRING, offsetof(struct pg_config, replica.path) },
-	{ "require_pr", IN_BRANCH, K_NOT_YET, 0 },
-	{ "window", IN_BRANCH, K_NOT_YET, 0 },
-	{ "freeze", IN_BRANCH, K_NOT_YET, 0 },
-	{ "break_glass", IN_BRANCH, K_NOT_YET, 0 },
+	{ "require_pr", IN_BRANCH, K_REQUIRE_PR, 0 },
+	{ "window", IN_RULE, K_WINDOW, 0 },
+	{ "freeze", IN_RULE, K_FREEZE, 0 },
+	{ "break_glass", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, break_glass) },
+	{ "require_changed", IN_TAG, K_REQUIRE_CHANGED, 0 },
+	{ "approvals", IN_BRANCH, K_NOT_YET, 0 },
+	{ "approvers", IN_BRANCH, K_NOT_YET, 0 },
+	{ "require_push_cert", IN_BRANCH, K_NOT_YET, 0 },
+	{ "max_size", IN_PATH, K_NOT_YET, 0 },
+	{ "name", IN_PATH, K_NOT_YET, 0 },
 };
 
 /* Where a single-valued key was first written, to report repeats. */
@@ -135,7 +151,7 @@ struct core_seen {
 };
 
 struct rule_seen {
-	struct seen repos, mode, control, help, refs;
+	struct seen repos, mode, control, help, refs, require_changed;
 };
 
 /* State of one file being read; includes nest through parent. */
@@ -181,19 +197,39 @@ static char *bounded(char *s)
 	return s;
 }
 
-static void diag_vat(struct pg_config *cfg, const char *file, int line, const char *brief,
-		     const char *fmt, va_list ap)
+static void diag_push(struct pg_diag **arr, size_t *n, const char *file, int line,
+		      const char *brief, const char *fmt, va_list ap)
 {
 	struct pg_buf msg = PG_BUF_INIT;
 	struct pg_diag *d;
 
 	pg_buf_vprintf(&msg, fmt, ap);
-	cfg->diags = pg_xrealloc(cfg->diags, (cfg->ndiags + 1) * sizeof(*cfg->diags));
-	d = &cfg->diags[cfg->ndiags++];
+	*arr = pg_xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	d = &(*arr)[(*n)++];
 	d->file = file;
 	d->line = line;
 	d->msg = bounded(pg_buf_detach(&msg));
 	d->brief = bounded(pg_xstrdup(brief));
+}
+
+static void diag_vat(struct pg_config *cfg, const char *file, int line, const char *brief,
+		     const char *fmt, va_list ap)
+{
+	diag_push(&cfg->diags, &cfg->ndiags, file, line, brief, fmt, ap);
+}
+
+/* What an admin must hear that does not make the policy invalid. */
+static void warn_at(struct pg_config *cfg, const char *file, int line, const char *brief,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void warn_at(struct pg_config *cfg, const char *file, int line, const char *brief,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_push(&cfg->warnings, &cfg->nwarnings, file, line, brief, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -838,6 +874,52 @@ static void section_title(struct pg_buf *out, struct file_ctx *fc)
 	}
 }
 
+/* linear, deny, release, require_pr: yes or no, once per section. */
+static void set_flag(struct file_ctx *fc, const struct key_spec *k, const char *value,
+		     int *flag, int *line)
+{
+	if (*line) {
+		diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
+			 "'%s' is given twice (first at line %d)", k->name, *line);
+		return;
+	}
+	*line = fc->lineno;
+	if (parse_bool(value, flag) < 0)
+		diag_at(fc->cfg, fc->file, fc->lineno, "must be yes or no",
+			 "%s must be yes or no, not '%s'", k->name, value);
+}
+
+/* window = and freeze =: repeatable, one range a line. */
+static void add_time_rule(struct file_ctx *fc, struct pg_rule *r, const struct key_spec *k,
+			  const char *value)
+{
+	struct pg_buf err = PG_BUF_INIT;
+	struct pg_window w;
+	struct pg_freeze f;
+	int rc;
+
+	if (k->type == K_WINDOW)
+		rc = pg_window_parse(&w, value, &err);
+	else
+		rc = pg_freeze_parse(&f, value, &err);
+	if (rc < 0) {
+		diag_at(fc->cfg, fc->file, fc->lineno,
+			 k->type == K_WINDOW ? "invalid window" : "invalid freeze",
+			 "%s: %s", k->name, err.ptr);
+	} else if (k->type == K_WINDOW) {
+		w.line = fc->lineno;
+		w.text = pg_xstrdup(value);
+		r->windows = pg_xrealloc(r->windows, (r->nwindows + 1) * sizeof(*r->windows));
+		r->windows[r->nwindows++] = w;
+	} else {
+		f.line = fc->lineno;
+		f.text = pg_xstrdup(value);
+		r->freezes = pg_xrealloc(r->freezes, (r->nfreezes + 1) * sizeof(*r->freezes));
+		r->freezes[r->nfreezes++] = f;
+	}
+	pg_buf_free(&err);
+}
+
 static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 			   const char *value)
 {
@@ -861,23 +943,27 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 		parse_require_signed(fc, &r->require_signed, value);
 		break;
 	case K_LINEAR:
-	case K_DENY:
-	case K_RELEASE: {
-		int *flag = k->type == K_LINEAR ? &r->linear : k->type == K_DENY ? &r->deny : &r->release;
-		int *line = k->type == K_LINEAR ? &r->linear_line :
-			    k->type == K_DENY ? &r->deny_line : &r->release_line;
-
-		if (*line) {
-			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
-				 "'%s' is given twice (first at line %d)", k->name, *line);
-			break;
-		}
-		*line = fc->lineno;
-		if (parse_bool(value, flag) < 0)
-			diag_at(fc->cfg, fc->file, fc->lineno, "must be yes or no",
-				 "%s must be yes or no, not '%s'", k->name, value);
+		set_flag(fc, k, value, &r->linear, &r->linear_line);
 		break;
-	}
+	case K_DENY:
+		set_flag(fc, k, value, &r->deny, &r->deny_line);
+		break;
+	case K_RELEASE:
+		set_flag(fc, k, value, &r->release, &r->release_line);
+		break;
+	case K_REQUIRE_PR:
+		set_flag(fc, k, value, &r->require_pr, &r->require_pr_line);
+		break;
+	case K_REQUIRE_CHANGED:
+		parse_globs(fc, &fc->seen.require_changed, k->name, value, &r->require_changed,
+			    &r->nrequire_changed);
+		if (!fc->indented)
+			r->require_changed_line = fc->lineno;
+		break;
+	case K_WINDOW:
+	case K_FREEZE:
+		add_time_rule(fc, r, k, value);
+		break;
 	case K_CASE:
 		if (r->case_line) {
 			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
@@ -981,6 +1067,19 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 	case K_STRING:
 		set_setting(fc, k, (struct pg_setting *)((char *)cfg + k->off), value);
 		break;
+	case K_TIMEZONE: {
+		struct pg_buf err = PG_BUF_INIT;
+
+		set_setting(fc, k, &cfg->timezone, value);
+		if (cfg->timezone.value && cfg->timezone.line == fc->lineno &&
+		    cfg->timezone.file == fc->file && pg_zone_check(value, &err) < 0) {
+			diag_at(cfg, fc->file, fc->lineno, "unknown time zone", "timezone: %s", err.ptr);
+			free(cfg->timezone.value);
+			cfg->timezone.value = NULL;
+		}
+		pg_buf_free(&err);
+		break;
+	}
 	case K_LOG_REJECTIONS:
 		if (cfg->log_rejections_line) {
 			diag_at(cfg, fc->file, fc->lineno, "key given twice",
@@ -1038,6 +1137,7 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 	} else if (fc->indented && k->type != K_RULE_MEMBERS &&
 		   k->type != K_GROUP_MEMBERS && k->type != K_REPOS &&
 		   k->type != K_REFS && k->type != K_REQUIRE_SIGNED &&
+		   k->type != K_REQUIRE_CHANGED &&
 		   k->type != K_IDENTITY && k->type != K_HELP &&
 		   k->type != K_INCLUDE) {
 		diag_at(fc->cfg, fc->file, fc->lineno,
@@ -1507,6 +1607,44 @@ static void check_log(struct pg_config *cfg)
 	}
 }
 
+static int has_gitea_source(const struct pg_config *cfg)
+{
+	/* The default list (identity not written) starts with gitea. */
+	if (!cfg->identity_given)
+		return 1;
+	for (size_t i = 0; i < cfg->nsources; i++)
+		if (cfg->sources[i].kind == PG_SRC_GITEA)
+			return 1;
+	return 0;
+}
+
+/* window, freeze, break_glass, require_pr: what they need to mean anything. */
+static void check_change_control(struct pg_config *cfg, const struct pg_rule *r)
+{
+	int timed = r->nwindows || r->nfreezes;
+
+	/* A break-glass is an exception: it must be on record. */
+	if (r->break_glass.set && !r->break_glass.nobody && !cfg->release_log.value)
+		diag_at(cfg, r->file, r->break_glass.line, "break_glass needs [core] release_log",
+			 "break_glass needs [core] release_log: every break-glass is logged");
+	if (r->break_glass.set && !r->break_glass.nobody && !timed)
+		warn_at(cfg, r->file, r->break_glass.line, "break_glass has nothing to bypass",
+			"break_glass has nothing to bypass: %s has no window or freeze",
+			r->kind == PG_RULE_BRANCH ? "this branch section" : "this tag section");
+	if (timed && !cfg->timezone.value && !cfg->timezone.line)
+		warn_at(cfg, r->file, r->nwindows ? r->windows[0].line : r->freezes[0].line,
+			"windows are read in UTC",
+			"windows and freezes are read in UTC: [core] timezone is not set");
+	/*
+	 * Only Gitea says whether a push is its own pull-request merge, and
+	 * only when the pusher was identified through it.
+	 */
+	if (r->require_pr && !has_gitea_source(cfg))
+		diag_at(cfg, r->file, r->require_pr_line, "require_pr needs the gitea identity source",
+			 "require_pr needs the gitea identity source: only Gitea tells a "
+			 "pull-request merge (GITEA_PR_ID) from a push; add gitea to [core] identity");
+}
+
 /* Keys that only make sense together. */
 static void check_rules(struct pg_config *cfg)
 {
@@ -1529,6 +1667,7 @@ static void check_rules(struct pg_config *cfg)
 		if (r->import.set && !r->import.nobody && !cfg->release_log.value)
 			diag_at(cfg, r->file, r->import.line, "import needs [core] release_log",
 				 "import needs [core] release_log: every import is logged");
+		check_change_control(cfg, r);
 	}
 	check_log(cfg);
 }
@@ -1541,7 +1680,6 @@ static void load_signers(struct pg_config *cfg)
 	pg_signers_load(&cfg->allowed, cfg->signers.value);
 	for (size_t i = 0; i < cfg->allowed->nproblems; i++) {
 		const struct pg_signers_problem *p = &cfg->allowed->problems[i];
-		struct pg_diag *w;
 
 		/*
 		 * A file that cannot be trusted (unreadable, writable by others)
@@ -1553,13 +1691,7 @@ static void load_signers(struct pg_config *cfg)
 			diag_add(cfg, p->file, p->line, "%s", p->msg);
 			continue;
 		}
-		cfg->warnings = pg_xrealloc(cfg->warnings,
-					    (cfg->nwarnings + 1) * sizeof(*cfg->warnings));
-		w = &cfg->warnings[cfg->nwarnings++];
-		w->file = p->file;
-		w->line = p->line;
-		w->msg = pg_xstrdup(p->msg);
-		w->brief = pg_xstrdup("line skipped");
+		warn_at(cfg, p->file, p->line, "line skipped", "%s", p->msg);
 	}
 }
 
@@ -1675,6 +1807,7 @@ void pg_config_free(struct pg_config *cfg)
 	free(cfg->release_log.value);
 	free(cfg->signing_key.value);
 	free(cfg->log_signers.value);
+	free(cfg->timezone.value);
 	free(cfg->replica.host.value);
 	free(cfg->replica.user.value);
 	free(cfg->replica.key.value);
@@ -1701,6 +1834,14 @@ void pg_config_free(struct pg_config *cfg)
 		regex_clear(&r->subject);
 		regex_clear(&r->message);
 		free_strs(r->refs, r->nrefs);
+		members_clear(&r->break_glass);
+		for (size_t j = 0; j < r->nwindows; j++)
+			free(r->windows[j].text);
+		free(r->windows);
+		for (size_t j = 0; j < r->nfreezes; j++)
+			free(r->freezes[j].text);
+		free(r->freezes);
+		free_strs(r->require_changed, r->nrequire_changed);
 		free(r->control);
 		free_strs(r->help, r->nhelp);
 	}

@@ -13,6 +13,7 @@
 
 #include "identity.h"
 #include "signers.h"
+#include "window.h"
 
 enum pg_mode { PG_MODE_ENFORCE, PG_MODE_WARN };
 
@@ -99,6 +100,25 @@ struct pg_rule {
 	 * always logged.  Default: none.
 	 */
 	struct pg_members import;
+	/*
+	 * branch, tag: when the ref may move (window.h).  No window: at any
+	 * time; windows and freezes are read in [core] timezone.
+	 */
+	struct pg_window *windows;
+	size_t nwindows;
+	struct pg_freeze *freezes;
+	size_t nfreezes;
+	/*
+	 * Who may push outside the windows and during a freeze with
+	 * -o break-glass=REASON; logged, and nothing else is bypassed.
+	 */
+	struct pg_members break_glass;
+	int require_pr;			/* branch: only Gitea's pull-request merges */
+	int require_pr_line;
+	/* tag: globs that must change since the previous tag of this section */
+	char **require_changed;
+	size_t nrequire_changed;
+	int require_changed_line;
 	enum pg_mode mode;
 	char *control;		/* e.g. "ISO27001:8.32", or NULL */
 	char **help;		/* lines */
@@ -138,6 +158,7 @@ struct pg_config {
 	struct pg_setting release_log;	/* the signed, hash-chained log */
 	struct pg_setting signing_key;	/* its Ed25519 key, OpenSSH format */
 	struct pg_setting log_signers;	/* the key's allowed_signers line */
+	struct pg_setting timezone;	/* for windows and freezes; NULL: UTC */
 	int log_rejections;		/* default yes */
 	int log_rejections_line;
 	struct pg_replica_settings replica;
@@ -182,6 +203,9 @@ void pg_diag_pusher_text(struct pg_buf *out, const struct pg_diag *d);
 
 /* "[branch \"main\"]" for messages. */
 void pg_rule_title(struct pg_buf *out, const struct pg_rule *r);
+
+/* The zone windows and freezes are read in: [core] timezone, or UTC. */
+const char *pg_config_zone(const struct pg_config *cfg);
 
 /* Identity sources used when [core] identity is not written. */
 extern const char *const pg_default_identity;

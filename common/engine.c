@@ -5,9 +5,12 @@
 #include "error.h"
 #include "gitinit.h"
 #include "identity.h"
-#include "import.h"
+#include "pushopt.h"
 #include "report.h"
+#include "schedule.h"
 
+#include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,8 @@ struct pg_engine {
 	struct pg_commits_memo *memo;	/* commits proved clean in this push */
 	char **options;			/* push options (pre- and post-receive) */
 	size_t noptions;
+	time_t now;			/* when the push is judged */
+	char *pr_id;			/* a Gitea pull-request merge: its id */
 	int log_checked, log_ready;	/* can the release log take entries? */
 	char *log_error;
 	int repo_tried;
@@ -165,11 +170,17 @@ static git_repository *engine_repo(struct pg_engine *e)
 }
 
 /* git passes push options to pre-receive and post-receive only. */
-static void read_push_options(struct pg_engine *e)
+static void read_push_options(struct pg_engine *e, const struct pg_engine_opts *opts)
 {
 	const char *count = getenv("GIT_PUSH_OPTION_COUNT");
 	long n = count ? strtol(count, NULL, 10) : 0;
 
+	if (opts->options) {
+		e->options = pg_xcalloc(opts->noptions + 1, sizeof(*e->options));
+		for (size_t i = 0; i < opts->noptions; i++)
+			e->options[e->noptions++] = pg_xstrdup(opts->options[i]);
+		return;
+	}
 	if (n <= 0 || n > 1000)
 		return;
 	e->options = pg_xcalloc((size_t)n, sizeof(*e->options));
@@ -183,12 +194,31 @@ static void read_push_options(struct pg_engine *e)
 	}
 }
 
+/*
+ * Gitea runs its own pull-request merges with GITEA_PR_ID set to the
+ * pull request; every other push through Gitea has 0 or nothing.  Only
+ * an identity that Gitea gave makes the variable Gitea's.
+ */
+static void read_pr_id(struct pg_engine *e, const struct pg_engine_opts *opts)
+{
+	const char *id = opts->pr_id ? opts->pr_id : getenv("GITEA_PR_ID");
+
+	if (!opts->pr_id && (!e->via || strcmp(e->via, "gitea")))
+		return;
+	if (!id || !*id || strspn(id, "0123456789") != strlen(id) || strspn(id, "0") == strlen(id) ||
+	    strlen(id) > 18)
+		return;
+	e->pr_id = pg_xstrdup(id);
+}
+
 void pg_engine_open(struct pg_engine **out, const struct pg_engine_opts *opts)
 {
 	struct pg_engine *e = pg_xcalloc(1, sizeof(*e));
 	const char *env = getenv("PUSHGATE_CONFIG");
 
-	read_push_options(e);
+	read_push_options(e, opts);
+	/* One clock for the whole push: every ref is judged at the same time. */
+	e->now = opts->now ? opts->now : time(NULL);
 
 	e->git_dir = opts->git_dir ? pg_xstrdup(opts->git_dir) : NULL;
 	/* The repository's git config is only read when nothing earlier names one. */
@@ -199,6 +229,7 @@ void pg_engine_open(struct pg_engine **out, const struct pg_engine_opts *opts)
 		e->config_ok = pg_config_load(&e->cfg, e->config_path) == 0;
 		if (e->config_ok) {
 			resolve_identity(e, opts->user);
+			read_pr_id(e, opts);
 			name_repo(e);
 		}
 	}
@@ -219,6 +250,7 @@ void pg_engine_free(struct pg_engine *e)
 		free(e->options[i]);
 	free(e->options);
 	free(e->log_error);
+	free(e->pr_id);
 	free(e->repo_error);
 	free(e->config_path);
 	free(e->config_tried);
@@ -283,29 +315,35 @@ static void fail_closed(struct pg_verdict *v, const char *why)
 }
 
 /*
- * -o import=REASON (import.h): 1 when it is granted for U, so that only
- * the names of its commits are checked; a refusal is a finding.
+ * -o import=REASON: how an admin brings an existing history onto a
+ * protected branch.  It skips the commit and path rules for that update
+ * (an old history was never signed or ticketed the way the policy now
+ * wants), never who may push, create or force-push, nor the .git alias
+ * check, and is always logged with its reason.  Returns 1 when it is
+ * granted for U; a refusal is a finding.
  */
 static int decide_import(struct pg_engine *e, const struct pg_update *u, enum pg_change change,
 			 struct pg_verdict *v)
 {
-	const char *reason = pg_import_option((const char *const *)e->options, e->noptions);
+	const char *reason = pg_push_option((const char *const *)e->options, e->noptions, "import");
+	size_t off = offsetof(struct pg_rule, import);
 	const struct pg_rule *r, *any;
 	struct pg_finding *f;
 
 	if (!reason || change == PG_CHANGE_DELETE)
 		return 0;
-	r = pg_import_rule(e->cfg, u->ref, e->repo_name, e->user);
-	if (r && *reason) {
+	r = pg_policy_exception(e->cfg, u->ref, e->repo_name, off, e->user, reason);
+	if (r) {
 		pg_verdict_note(v, r, 1, "import = %s: %s imports with reason \"%s\"; "
 				"commit and path rules are skipped, the update is logged",
 				r->import.text, e->user, reason);
 		v->imported = 1;
 		return 1;
 	}
-	any = pg_import_any_rule(e->cfg, u->ref, e->repo_name);
+	r = e->user ? pg_policy_listed(e->cfg, u->ref, e->repo_name, off, e->user) : NULL;
+	any = pg_policy_listed(e->cfg, u->ref, e->repo_name, off, NULL);
 	if (r) {
-		f = pg_verdict_add(v, r, 0, "an import needs a reason");
+		f = pg_verdict_add(v, r, 0, "import refused: %s", pg_reason_problem(reason));
 		pg_finding_addf(f, "push again with -o import=REASON, e.g. -o import=\"CHG-123: "
 				"history from the old server\"");
 	} else if (any) {
@@ -363,12 +401,19 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 	req.user = e->user;
 	req.via = e->via;
 	req.no_user_why = e->no_user_why;
+	req.pr_id = e->pr_id;
 	if (refs)
 		pg_policy_decide(e->cfg, &req, v);
+	/* Windows and freezes need -o break-glass, which only pre-receive sees. */
+	if (commits && pg_schedule_decide(e->cfg, &req,
+					  pg_push_option((const char *const *)e->options,
+							 e->noptions, PG_BREAK_GLASS),
+					  e->now, v) < 0)
+		fail_closed(v, pg_error_last());
 	if (commits) {
 		struct pg_commit_checks cc = {
 			e->repo, e->cfg, e->cfg->allowed, e->repo_name,
-			e->user, e->via, e->no_user_why, e->memo, 0, time(NULL)
+			e->user, e->via, e->no_user_why, e->memo, 0, e->now
 		};
 
 		if (!e->memo)
@@ -405,7 +450,7 @@ static void check_log_ready(struct pg_engine *e, const struct pg_update *u, stru
 	/* Imports are known where push options are: pre-receive. */
 	int logged = (scope != PG_SCOPE_COMMITS &&
 		      pg_audit_release_rule(e->cfg, u->ref, e->repo_name)) ||
-		     (scope != PG_SCOPE_REFS && v->imported);
+		     (scope != PG_SCOPE_REFS && (v->imported || v->break_glass));
 
 	if (v->rejected || !logged)
 		return;
@@ -420,7 +465,7 @@ static void check_log_ready(struct pg_engine *e, const struct pg_update *u, stru
 	f = pg_verdict_add(v, NULL, 0, "the release log cannot be written; failing closed");
 	pg_finding_addf(f, "%s", e->log_error);
 	pg_finding_addf(f, "this update must be logged (%s); an admin must fix the log",
-			v->imported ? "an import" : "release = yes");
+			v->imported ? "an import" : v->break_glass ? "a break-glass" : "release = yes");
 }
 
 size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,

@@ -8,6 +8,7 @@
 #define PG_ENGINE_H
 
 #include <git2.h>
+#include <time.h>
 
 #include "buf.h"
 #include "config.h"
@@ -18,6 +19,11 @@ struct pg_engine_opts {
 	const char *config_path;	/* -c FILE; NULL: look it up */
 	const char *git_dir;		/* --git-dir; NULL: the hook's environment */
 	const char *user;		/* explain --user; NULL: identity sources */
+	/* The rest is explain's, to ask about a push that is not happening. */
+	const char *const *options;	/* -o: push options; NULL: git's (GIT_PUSH_OPTION_*) */
+	size_t noptions;
+	time_t now;			/* --at; 0: the time of the push */
+	const char *pr_id;		/* --pr: a Gitea pull-request merge; NULL: from Gitea */
 };
 
 struct pg_engine;

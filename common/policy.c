@@ -9,6 +9,7 @@
 #include "error.h"
 #include "glob.h"
 #include "pathname.h"
+#include "pushopt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -136,6 +137,30 @@ int pg_policy_protects(const struct pg_config *cfg, const char *ref, const char 
 	return 0;
 }
 
+const struct pg_rule *pg_policy_listed(const struct pg_config *cfg, const char *ref,
+				       const char *repo, size_t list, const char *user)
+{
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct pg_rule *r = &cfg->rules[i];
+		const struct pg_members *m = (const struct pg_members *)((const char *)r + list);
+
+		if (r->kind == PG_RULE_PATH || !m->set || !pg_rule_applies(r, ref, repo))
+			continue;
+		if (!user || pg_members_contains(cfg, m, user))
+			return r;
+	}
+	return NULL;
+}
+
+const struct pg_rule *pg_policy_exception(const struct pg_config *cfg, const char *ref,
+					  const char *repo, size_t list, const char *user,
+					  const char *reason)
+{
+	if (!reason || !user || pg_reason_problem(reason))
+		return NULL;
+	return pg_policy_listed(cfg, ref, repo, list, user);
+}
+
 static struct governing governing_list(const struct pg_rule *r, enum pg_change c)
 {
 	struct governing g = { NULL, NULL, 0, NULL };
@@ -260,6 +285,33 @@ static void decide_rule(const struct pg_config *cfg, const struct pg_rule *r,
 	pg_buf_free(&fwd);
 }
 
+/*
+ * require_pr: a branch that moves only by Gitea merging a pull request.
+ * Creating and deleting it are the create and delete lists' business.
+ */
+static void decide_require_pr(const struct pg_rule *r, const struct pg_request *req,
+			      struct pg_verdict *v)
+{
+	const char *name = ref_short(r, req->ref) ? ref_short(r, req->ref) : req->ref;
+	int warn = r->mode == PG_MODE_WARN;
+	struct pg_finding *f;
+
+	if (!r->require_pr || req->change == PG_CHANGE_CREATE || req->change == PG_CHANGE_DELETE)
+		return;
+	if (req->pr_id) {
+		pg_verdict_note(v, r, 1, "require_pr = yes: a merge of pull request %s: allowed",
+				req->pr_id);
+		return;
+	}
+	f = pg_verdict_add(v, r, warn, "%s is updated only by merging a pull request", name);
+	pg_finding_addf(f, "this push is not a Gitea pull-request merge (GITEA_PR_ID is not set, "
+			"or 0, or the pusher was not identified through Gitea)");
+	pg_finding_addf(f, "require_pr = yes (%s:%d); push your commits to another branch, "
+			"open a pull request in Gitea and merge it there", r->file, r->require_pr_line);
+	pg_verdict_note(v, r, 0, "require_pr = yes: not a pull-request merge: %s",
+			warn ? "would reject (mode = warn)" : "rejects");
+}
+
 void pg_verdict_note(struct pg_verdict *v, const struct pg_rule *rule, int ok,
 		     const char *what_fmt, ...)
 {
@@ -287,6 +339,7 @@ void pg_policy_decide(const struct pg_config *cfg, const struct pg_request *req,
 			continue;
 		v->protected = 1;
 		decide_rule(cfg, r, req, v);
+		decide_require_pr(r, req, v);
 	}
 }
 

@@ -25,12 +25,15 @@ struct pg_request {
 	const char *user;	/* NULL: nobody identified */
 	const char *via;	/* the identity source that answered */
 	const char *no_user_why; /* with user NULL: which sources were tried */
+	const char *pr_id;	/* a Gitea pull-request merge: its id; else NULL */
 };
 
 /* One problem: one block of the rejection message. */
 struct pg_finding {
 	const struct pg_rule *rule;	/* NULL: not one rule's (config, internal) */
 	int warn;			/* mode = warn: reported, accepted */
+	int notice;			/* with warn: an exception granted (break-glass),
+					 * logged by post-receive, not as a warning */
 	char *reason;			/* after "REJECTED <ref>: " */
 	char **lines;			/* what was found, the way forward */
 	size_t nlines;
@@ -49,6 +52,7 @@ struct pg_verdict {
 	int rejected;		/* some finding is not a warning */
 	int protected;		/* some branch or tag rule matched */
 	int imported;		/* -o import was granted: to be logged */
+	const struct pg_rule *break_glass; /* granted -o break-glass: to be logged */
 	struct pg_finding *findings;
 	size_t nfindings;
 	struct pg_applied *applied;
@@ -64,6 +68,25 @@ void pg_policy_decide(const struct pg_config *cfg, const struct pg_request *req,
  * matches the branch or tag name, or (a path rule) its refs match REF.
  */
 int pg_rule_applies(const struct pg_rule *r, const char *ref, const char *repo);
+
+/*
+ * Exceptions that are granted by a member list of a rule (import,
+ * break_glass): the first branch or tag rule that applies to REF in REPO
+ * and whose member list at offset LIST of struct pg_rule holds USER; with
+ * USER NULL, the first that has that list at all.
+ */
+const struct pg_rule *pg_policy_listed(const struct pg_config *cfg, const char *ref,
+				       const char *repo, size_t list, const char *user);
+
+/*
+ * The rule granting USER's exception on REF in REPO: REASON (as pushed;
+ * NULL when the option was not) is usable (pushopt.h) and an applying
+ * rule's list at LIST holds USER.  NULL when not granted.  pre-receive
+ * grants and post-receive logs from this one answer.
+ */
+const struct pg_rule *pg_policy_exception(const struct pg_config *cfg, const char *ref,
+					  const char *repo, size_t list, const char *user,
+					  const char *reason);
 
 /* 1 when some branch or tag rule of CFG matches REF in REPO. */
 int pg_policy_protects(const struct pg_config *cfg, const char *ref, const char *repo);

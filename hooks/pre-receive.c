@@ -13,7 +13,7 @@
 
 int main(void)
 {
-	struct pg_engine_opts opts = { NULL, NULL, NULL };
+	struct pg_engine_opts opts = { 0 };
 	struct pg_buf out = PG_BUF_INIT;
 	struct pg_update *u;
 	struct pg_engine *e;

@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv)
 {
-	struct pg_engine_opts opts = { NULL, NULL, NULL };
+	struct pg_engine_opts opts = { 0 };
 	struct pg_buf out = PG_BUF_INIT;
 	struct pg_update u;
 	struct pg_engine *e;

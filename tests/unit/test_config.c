@@ -872,29 +872,108 @@ static void test_not_supported_yet(void **state)
 	struct pg_config *cfg;
 
 	(void)state;
-	expect_one("[branch \"main\"]\npush = a\nrequire_pr = yes\n", 3,
-		   "'require_pr' is not supported yet");
-	expect_one("[tag \"v*\"]\nbreak_glass = @oncall\n", 2, "'break_glass' does not belong in");
-	expect_one("[branch \"main\"]\nwindow = Mon-Fri 08:00-16:00\n", 2,
-		   "'window' is not supported yet");
-	expect_one("[core]\ntimezone = Europe/Helsinki\n", 2,
-		   "'timezone' is not supported yet");
+	expect_one("[branch \"main\"]\npush = a\napprovals = 2\n", 3,
+		   "'approvals' is not supported yet");
+	expect_one("[path \"**\"]\nmax_size = 10M\n", 2, "'max_size' is not supported yet");
 	/* A key of a later version in the wrong section is still misplaced. */
-	expect_one("[tag \"v*\"]\nwindow = Sat 10:00-12:00\n", 2, "'window' does not belong in");
+	expect_one("[tag \"v*\"]\napprovals = 2\n", 2, "'approvals' does not belong in");
 
 	/* Each line is its own problem; keys after them still count. */
 	write_file("c.ini",
 		   "[branch \"main\"]\n"
-		   "window = Mon-Fri 08:00-16:00\n"
-		   "window = Sat 10:00-12:00\n"
-		   "freeze = 2026-12-20..2027-01-06\n"
+		   "approvals = 2\n"
+		   "require_push_cert = yes\n"
+		   "approvers = @reviewers\n"
 		   "bogus = 1\n");
 	cfg = load_bad("c.ini");
 	expect_ndiags(cfg, 4);
-	expect_diag(cfg, "c.ini", 2, "'window' is not supported yet");
-	expect_diag(cfg, "c.ini", 3, "'window' is not supported yet");
-	expect_diag(cfg, "c.ini", 4, "'freeze' is not supported yet");
+	expect_diag(cfg, "c.ini", 2, "'approvals' is not supported yet");
+	expect_diag(cfg, "c.ini", 3, "'require_push_cert' is not supported yet");
+	expect_diag(cfg, "c.ini", 4, "'approvers' is not supported yet");
 	expect_diag(cfg, "c.ini", 5, "unknown key 'bogus'");
+	pg_config_free(cfg);
+}
+
+/* window, freeze, timezone, break_glass, require_pr, require_changed. */
+static void test_change_control(void **state)
+{
+	struct pg_config *cfg;
+
+	(void)state;
+	write_file("c.ini",
+		   "[core]\n"
+		   "timezone = Europe/Helsinki\n"
+		   "[branch \"main\"]\n"
+		   "window = Mon-Fri 08:00-16:00\n"
+		   "window = Sat 10:00-12:00\n"
+		   "freeze = 2026-12-20..2027-01-06\n"
+		   "freeze = 2027-05-01\n"
+		   "require_pr = yes\n"
+		   "[tag \"v*\"]\n"
+		   "window = Fri-Mon 00:00-24:00\n"
+		   "require_changed = CHANGELOG.md, docs/**\n"
+		   "    NEWS\n");
+	cfg = load_ok("c.ini");
+	assert_string_equal(pg_config_zone(cfg), "Europe/Helsinki");
+	assert_int_equal(cfg->rules[0].nwindows, 2);
+	assert_int_equal(cfg->rules[0].windows[0].start, 8 * 60);
+	assert_int_equal(cfg->rules[0].windows[0].end, 16 * 60);
+	assert_int_equal(cfg->rules[0].windows[0].days, 0x3e);	/* Mon..Fri */
+	assert_int_equal(cfg->rules[0].windows[1].line, 5);
+	assert_int_equal(cfg->rules[0].nfreezes, 2);
+	assert_int_equal(cfg->rules[0].freezes[0].from, 20261220);
+	assert_int_equal(cfg->rules[0].freezes[0].to, 20270106);
+	assert_int_equal(cfg->rules[0].freezes[1].to, 20270501);
+	assert_true(cfg->rules[0].require_pr);
+	assert_int_equal(cfg->rules[1].windows[0].days, 0x63);	/* Fri, Sat, Sun, Mon */
+	assert_int_equal(cfg->rules[1].windows[0].end, 1440);
+	assert_int_equal(cfg->rules[1].nrequire_changed, 3);
+	assert_string_equal(cfg->rules[1].require_changed[2], "NEWS");
+	assert_int_equal(cfg->rules[1].require_changed_line, 11);
+	pg_config_free(cfg);
+
+	/* Every bad value at its line. */
+	expect_one("[branch \"main\"]\nwindow = Mnd-Fri 08:00-16:00\n", 2, "'Mnd' is not a day");
+	expect_one("[branch \"main\"]\nwindow = Mon-Fri 25:00-26:00\n", 2,
+		   "'25:00' is not a time of day");
+	expect_one("[branch \"main\"]\nwindow = Mon 08:60-09:00\n", 2, "'08:60' is not a time");
+	expect_one("[branch \"main\"]\nwindow = Mon 24:00-24:00\n", 2, "'24:00' is not a time");
+	expect_one("[branch \"main\"]\nwindow = Mon 08:00-08:00\n", 2, "08:00-08:00 is empty");
+	expect_one("[branch \"main\"]\nwindow = Mon 16:00-08:00\n", 2,
+		   "16:00-08:00 ends before it starts");
+	expect_one("[branch \"main\"]\nwindow = Mon-Fri\n", 2, "a window is DAYS HH:MM-HH:MM");
+	expect_one("[branch \"main\"]\nwindow = 08:00-16:00\n", 2, "a window is DAYS HH:MM-HH:MM");
+	expect_one("[branch \"main\"]\nwindow = Mon, 08:00-16:00\n", 2, "is not a day");
+	expect_one("[branch \"main\"]\nwindow = Mon 08:00-16:00 Tue\n", 2,
+		   "a window is DAYS HH:MM-HH:MM");
+	expect_one("[branch \"main\"]\nfreeze = 2026-02-30\n", 2, "'2026-02-30' is not a date");
+	expect_one("[branch \"main\"]\nfreeze = 2026-12-20..2026-12-01\n", 2,
+		   "ends before it starts");
+	expect_one("[branch \"main\"]\nfreeze = 20261220\n", 2, "is not a date");
+	expect_one("[branch \"main\"]\nfreeze = 2026-12-20..\n", 2, "'' is not a date");
+	expect_one("[core]\ntimezone = Europe/Helsnki\n", 2, "unknown time zone 'Europe/Helsnki'");
+	expect_one("[core]\ntimezone = ../../etc/passwd\n", 2, "unknown time zone");
+	expect_one("[core]\ntimezone = /usr/share/zoneinfo/UTC\n", 2, "unknown time zone");
+	expect_one("[core]\ntimezone = UTC\ntimezone = UTC\n", 3, "given twice");
+	expect_one("[path \"**\"]\nwindow = Mon 08:00-16:00\n", 2, "'window' does not belong in");
+	expect_one("[tag \"v*\"]\nrequire_pr = yes\n", 2, "'require_pr' does not belong in");
+	expect_one("[branch \"main\"]\nrequire_changed = NEWS\n", 2,
+		   "'require_changed' does not belong in");
+	expect_one("[branch \"main\"]\nrequire_pr = maybe\n", 2, "require_pr must be yes or no");
+
+	/* Only Gitea tells a pull-request merge from a push. */
+	expect_one("[core]\nidentity = env:PUSHGATE_USER\n[branch \"main\"]\nrequire_pr = yes\n", 4,
+		   "require_pr needs the gitea identity source");
+	/* A break-glass must be on record. */
+	expect_one("[branch \"main\"]\nwindow = Mon 08:00-16:00\nbreak_glass = @oncall\n"
+		   "[group \"oncall\"]\nmembers = carol\n", 3,
+		   "break_glass needs [core] release_log");
+
+	/* Windows without a zone are read in UTC, and check says so. */
+	write_file("c.ini", "[branch \"main\"]\nwindow = Mon 08:00-16:00\n");
+	cfg = load_ok("c.ini");
+	assert_string_equal(pg_config_zone(cfg), "UTC");
+	expect_warning(cfg, "c.ini", 2, "read in UTC");
 	pg_config_free(cfg);
 }
 
@@ -2108,6 +2187,7 @@ int main(void)
 		T(test_group_defined_twice),
 		T(test_duplicate_key),
 		T(test_not_supported_yet),
+		T(test_change_control),
 		T(test_pattern_below_refs),
 		T(test_bad_glob),
 		T(test_long_line),
