@@ -89,7 +89,7 @@ int pg_cmd_check(int argc, char **argv)
 		struct pg_buf msg = PG_BUF_INIT;
 
 		pg_escape_puts(&msg, d->msg);
-		printf("%s:%d: warning: %s; line skipped\n", d->file, d->line, msg.ptr);
+		printf("%s:%d: warning: %s\n", d->file, d->line, msg.ptr);
 		pg_buf_free(&msg);
 	}
 	if (rc == 0) {

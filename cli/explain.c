@@ -14,12 +14,19 @@
 #include "error.h"
 #include "escape.h"
 #include "report.h"
+#include "window.h"
+
+#define MAX_OPTIONS 64
 
 static const char usage[] =
-	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... REF OLD NEW\n"
+	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]... [--at TIME]\n"
+	"                        [--pr ID] REF OLD NEW\n"
 	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR [--last N | --user NAME REF OLD NEW]\n"
 	"  REF is a full ref name, or a short one as git takes it (main: refs/heads/main)\n"
-	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";
+	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n"
+	"  --at TIME: judge the push at TIME, \"YYYY-MM-DD HH:MM\" in [core] timezone\n"
+	"             (or ending in Z or +HH:MM), or @SECONDS; default: now\n"
+	"  --pr ID: as Gitea's merge of pull request ID (require_pr)\n";
 
 static const char *change_name(enum pg_change c)
 {
@@ -97,6 +104,14 @@ static void print_verdict(const struct pg_engine *e, const struct pg_update *u,
 	else
 		printf("pusher:     (not identified)\n");
 	print_escaped("ref:        ", u->ref);
+	if (pg_engine_config(e)) {
+		struct pg_buf when = PG_BUF_INIT;
+		const char *zone = pg_config_zone(pg_engine_config(e));
+
+		pg_time_format(&when, zone, pg_engine_now(e));
+		printf("time:       %s (%s)\n", when.ptr, zone);
+		pg_buf_free(&when);
+	}
 	printf("update:     %.12s -> %.12s: %s\n", u->old_hex, u->new_hex,
 	       v->classified ? change_name(v->change) : "(not classified)");
 	if (!v->napplied && !v->nfindings)
@@ -127,6 +142,8 @@ int pg_cmd_explain(int argc, char **argv)
 		{ "diff", no_argument, NULL, 'd' },
 		{ "live", required_argument, NULL, 'l' },
 		{ "last", required_argument, NULL, 'n' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "pr", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pg_engine_opts opts = { 0 };
@@ -135,7 +152,9 @@ int pg_cmd_explain(int argc, char **argv)
 	struct pg_update u;
 	struct pg_engine *e;
 	char *ref, *end;
-	const char *live = NULL;
+	const char *live = NULL, *at = NULL;
+	const char *options[MAX_OPTIONS];
+	size_t noptions = 0;
 	int c, rc, expanded, diff = 0;
 	long last = 20;
 
@@ -151,7 +170,18 @@ int pg_cmd_explain(int argc, char **argv)
 			opts.user = optarg;
 			break;
 		case 'o':
-			break;	/* push options: no rule of this version reads them */
+			if (noptions == MAX_OPTIONS) {
+				fprintf(stderr, "pushgate: at most %d -o options\n", MAX_OPTIONS);
+				return PG_EXIT_USAGE;
+			}
+			options[noptions++] = optarg;
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		case 'p':
+			opts.pr_id = optarg;
+			break;
 		case 'd':
 			diff = 1;
 			break;
@@ -181,11 +211,27 @@ int pg_cmd_explain(int argc, char **argv)
 		return PG_EXIT_USAGE;
 	}
 
+	/* What git would hand pre-receive: explain never reads GIT_PUSH_OPTION_*. */
+	opts.options = options;
+	opts.noptions = noptions;
 	pg_engine_open(&e, &opts);
 	if (!pg_engine_repo(e)) {
 		fprintf(stderr, "pushgate: cannot open repository %s\n", opts.git_dir);
 		pg_engine_free(e);
 		return PG_EXIT_USAGE;
+	}
+	if (at) {
+		const struct pg_config *cfg = pg_engine_config(e);
+		struct pg_buf err = PG_BUF_INIT;
+		time_t t;
+
+		if (pg_time_parse(&t, at, cfg ? pg_config_zone(cfg) : "UTC", &err) < 0) {
+			fprintf(stderr, "pushgate: --at: %s\n", err.ptr);
+			pg_buf_free(&err);
+			pg_engine_free(e);
+			return PG_EXIT_USAGE;
+		}
+		pg_engine_set_now(e, t);
 	}
 	ref = pg_cli_full_refname(pg_engine_repo(e), argv[optind], &expanded);
 	if (!ref) {

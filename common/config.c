@@ -1691,7 +1691,7 @@ static void load_signers(struct pg_config *cfg)
 			diag_add(cfg, p->file, p->line, "%s", p->msg);
 			continue;
 		}
-		warn_at(cfg, p->file, p->line, "line skipped", "%s", p->msg);
+		warn_at(cfg, p->file, p->line, "line skipped", "%s; line skipped", p->msg);
 	}
 }
 

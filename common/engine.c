@@ -6,6 +6,7 @@
 #include "gitinit.h"
 #include "identity.h"
 #include "pushopt.h"
+#include "reqchanged.h"
 #include "report.h"
 #include "schedule.h"
 
@@ -218,7 +219,7 @@ void pg_engine_open(struct pg_engine **out, const struct pg_engine_opts *opts)
 
 	read_push_options(e, opts);
 	/* One clock for the whole push: every ref is judged at the same time. */
-	e->now = opts->now ? opts->now : time(NULL);
+	e->now = time(NULL);
 
 	e->git_dir = opts->git_dir ? pg_xstrdup(opts->git_dir) : NULL;
 	/* The repository's git config is only read when nothing earlier names one. */
@@ -358,8 +359,9 @@ static int decide_import(struct pg_engine *e, const struct pg_update *u, enum pg
 	return 0;
 }
 
-static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v,
-		   enum pg_scope scope, int brief)
+/* Decide U, one of the push's updates ALL[0..N), for SCOPE. */
+static void decide(struct pg_engine *e, const struct pg_update *u, const struct pg_update *all,
+		   size_t n, struct pg_verdict *v, enum pg_scope scope, int brief)
 {
 	struct pg_request req;
 	enum pg_change change;
@@ -410,6 +412,8 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 							 e->noptions, PG_BREAK_GLASS),
 					  e->now, v) < 0)
 		fail_closed(v, pg_error_last());
+	if (commits && pg_reqchanged_check(e->repo, e->cfg, e->repo_name, u, all, n, v) < 0)
+		fail_closed(v, pg_error_last());
 	if (commits) {
 		struct pg_commit_checks cc = {
 			e->repo, e->cfg, e->cfg->allowed, e->repo_name,
@@ -427,7 +431,7 @@ static void decide(struct pg_engine *e, const struct pg_update *u, struct pg_ver
 
 void pg_engine_decide(struct pg_engine *e, const struct pg_update *u, struct pg_verdict *v)
 {
-	decide(e, u, v, PG_SCOPE_ALL, 0);
+	decide(e, u, u, 1, v, PG_SCOPE_ALL, 0);
 }
 
 static struct pg_audit_push audit_push(const struct pg_engine *e)
@@ -477,7 +481,7 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 
 	for (size_t i = 0; i < n; i++) {
 		/* A broken configuration is explained once, not once per ref. */
-		decide(e, &u[i], &v[i], scope, i > 0);
+		decide(e, &u[i], u, n, &v[i], scope, i > 0);
 		if (e->config_ok)
 			check_log_ready(e, &u[i], &v[i], scope);
 		refused += v[i].rejected;
@@ -564,4 +568,14 @@ const char *pg_engine_via(const struct pg_engine *e)
 const char *pg_engine_repo_name(const struct pg_engine *e)
 {
 	return e->repo_name;
+}
+
+time_t pg_engine_now(const struct pg_engine *e)
+{
+	return e->now;
+}
+
+void pg_engine_set_now(struct pg_engine *e, time_t t)
+{
+	e->now = t;
 }

@@ -22,7 +22,6 @@ struct pg_engine_opts {
 	/* The rest is explain's, to ask about a push that is not happening. */
 	const char *const *options;	/* -o: push options; NULL: git's (GIT_PUSH_OPTION_*) */
 	size_t noptions;
-	time_t now;			/* --at; 0: the time of the push */
 	const char *pr_id;		/* --pr: a Gitea pull-request merge; NULL: from Gitea */
 };
 
@@ -90,5 +89,12 @@ const char *pg_engine_config_path(const struct pg_engine *e);
 const char *pg_engine_user(const struct pg_engine *e);
 const char *pg_engine_via(const struct pg_engine *e);
 const char *pg_engine_repo_name(const struct pg_engine *e);
+
+/*
+ * The time the push is judged at (windows, freezes, signer validity):
+ * when the engine was opened, or what explain --at set.
+ */
+time_t pg_engine_now(const struct pg_engine *e);
+void pg_engine_set_now(struct pg_engine *e, time_t t);
 
 #endif

@@ -36,7 +36,8 @@ static void block(struct pg_buf *out, const char *ref, const struct pg_finding *
 	}
 	for (size_t i = 0; i < f->nlines; i++)
 		detail(out, f->lines[i]);
-	if (f->rule)
+	/* The help is for a refusal; a notice tells of an exception granted. */
+	if (f->rule && !f->notice)
 		for (size_t i = 0; i < f->rule->nhelp; i++)
 			detail(out, f->rule->help[i]);
 	pg_buf_free(&line);

@@ -38,7 +38,8 @@ static void closing_key(struct pg_buf *out, const struct pg_rule *r, const struc
 static void closed_reason(struct pg_buf *out, const struct pg_rule *r, const struct pg_schedule *s)
 {
 	if (s->frozen)
-		pg_buf_printf(out, "the %s is frozen (freeze %s)", ref_word(r), s->freeze->text);
+		pg_buf_printf(out, "the %s is frozen (freeze %s)%s", ref_word(r), s->freeze->text,
+			      s->outside ? " and outside its change windows" : "");
 	else
 		pg_buf_puts(out, "pushes are allowed only inside the change windows");
 }
@@ -60,11 +61,11 @@ static void when_open(struct pg_buf *out, const char *zone, const struct pg_rule
 static void forward(struct pg_buf *out, const struct pg_rule *r)
 {
 	if (r->break_glass.set && !r->break_glass.nobody)
-		pg_buf_printf(out, "push then; in an emergency, break_glass = %s (%s:%d) may push "
+		pg_buf_printf(out, "wait; in an emergency, break_glass = %s (%s:%d) may push "
 			      "with -o break-glass=REASON", r->break_glass.text, r->break_glass.file,
 			      r->break_glass.line);
 	else
-		pg_buf_puts(out, "push then, or ask an admin");
+		pg_buf_puts(out, "wait, or ask an admin");
 }
 
 static void refuse(struct pg_verdict *v, const struct pg_rule *r, const char *zone,

@@ -43,9 +43,13 @@ static int parse_days(unsigned *days, const char *s, size_t len, struct pg_buf *
 		int a, b;
 
 		a = parse_day(s, (size_t)((dash ? dash : item_end) - s));
+		if (a < 0) {
+			bad_day(err, s, (size_t)((dash ? dash : item_end) - s));
+			return -1;
+		}
 		b = dash ? parse_day(dash + 1, (size_t)(item_end - dash - 1)) : a;
-		if (a < 0 || b < 0) {
-			bad_day(err, s, (size_t)(item_end - s));
+		if (b < 0) {
+			bad_day(err, dash + 1, (size_t)(item_end - dash - 1));
 			return -1;
 		}
 		/* A range goes forward through the week: Fri-Mon is Fri, Sat, Sun, Mon. */

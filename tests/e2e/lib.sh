@@ -6,7 +6,7 @@ set -u
 PUSHGATE_BUILD=${PUSHGATE_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../build" && pwd)}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/pushgate-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
 # Work inside the scratch directory: a git command whose -C path came out
 # empty must never touch the checkout the tests run from.
 cd "$T" || exit 2
@@ -97,6 +97,20 @@ release_log_config() {
 		cat
 	} >"$1"
 	chmod 0644 "$1"
+}
+
+# ssh_verify_entry LINE: the release log entry LINE verifies with stock
+# ssh-keygen -Y verify and $T/log_signers, as SPEC.md tells an auditor.
+ssh_verify_entry() {
+	printf '%s' "$1" | sed 's/,"sig":"[^"]*"}$/}/' >"$T/entry.msg"
+	{
+		echo '-----BEGIN SSH SIGNATURE-----'
+		printf '%s' "$1" | sed 's/.*,"sig":"\([^"]*\)"}$/\1/' | fold -w 70
+		echo
+		echo '-----END SSH SIGNATURE-----'
+	} >"$T/entry.sig"
+	ssh-keygen -Y verify -f "$T/log_signers" -I pushgate -n pushgate-release-log \
+		-s "$T/entry.sig" <"$T/entry.msg" >/dev/null 2>&1
 }
 
 # push_as USER OUTFILE ARGS...: git push as USER (PUSHGATE_USER); the exit

@@ -342,7 +342,10 @@ expect_contains "12: saying who may" "$out" "bob may not import"
 expect_contains "12: naming the list" "$out" "import = admin"
 push_as admin "$out" -C "$w" push -o "import=" origin HEAD:main
 check "12: an import without a reason is refused" test $? -ne 0
-expect_contains "12: saying a reason is needed" "$out" "an import needs a reason"
+expect_contains "12: saying a reason is needed" "$out" "import refused: it needs a reason"
+push_as admin "$out" -C "$w" push -o "import=  " origin HEAD:main
+check "12: an import with a blank reason is refused" test $? -ne 0
+expect_contains "12: blanks are no reason" "$out" "import refused: it needs a reason"
 expect_not_contains "12: no import was logged so far" "$log" '"reason":"import:'
 
 # A log the hook cannot append to (immutable: root too is stopped).

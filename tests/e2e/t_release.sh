@@ -67,15 +67,7 @@ prev=0000000000000000000000000000000000000000000000000000000000000000
 i=0 bad=0
 while IFS= read -r line; do
 	i=$((i + 1))
-	printf '%s' "$line" | sed 's/,"sig":"[^"]*"}$/}/' >"$T/entry.msg"
-	{
-		echo '-----BEGIN SSH SIGNATURE-----'
-		printf '%s' "$line" | sed 's/.*,"sig":"\([^"]*\)"}$/\1/' | fold -w 70
-		echo
-		echo '-----END SSH SIGNATURE-----'
-	} >"$T/entry.sig"
-	ssh-keygen -Y verify -f "$T/log_signers" -I pushgate -n pushgate-release-log \
-		-s "$T/entry.sig" <"$T/entry.msg" >/dev/null 2>&1 || bad=$((bad + 1))
+	ssh_verify_entry "$line" || bad=$((bad + 1))
 	case "$line" in *"\"prev\":\"$prev\""*) ;; *) bad=$((bad + 1)) ;; esac
 	prev=$(printf '%s' "$line" | sha256sum | cut -d' ' -f1)
 done <"$log"
