@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what pushgate builds and tests with, from Debian 12's packages.
+# tzdata: the zone database windows and freezes are read in.
 # Used by demo.sh and .ci/run; needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential pkg-config git
       libgit2-dev libinih-dev libssh2-1-dev libssl-dev libcmocka-dev
-      openssh-client openssh-server)
+      openssh-client openssh-server tzdata)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

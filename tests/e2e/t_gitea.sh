@@ -32,11 +32,12 @@ control = ISO27001:8.32
 help = Open a pull request in Gitea instead
 INI
 
-# What Gitea's `serv` exports for an SSH push by USER into OWNER/NAME.
+# What Gitea's `serv` exports for an SSH push by USER into OWNER/NAME;
+# with PR_ID set, what Gitea exports when it merges that pull request.
 as_gitea() {
 	local user=$1 owner=$2 name=$3 out=$4; shift 4
 	GITEA_PUSHER_NAME=$user GITEA_PUSHER_ID=7 GITEA_REPO_USER_NAME=$owner \
-	GITEA_REPO_NAME=$name GITEA_REPO_IS_WIKI=false GITEA_PR_ID=0 \
+	GITEA_REPO_NAME=$name GITEA_REPO_IS_WIKI=false GITEA_PR_ID=${PR_ID:-0} \
 	SSH_ORIGINAL_COMMAND="git-receive-pack '$owner/$name.git'" \
 		git "$@" >"$out" 2>&1
 }
@@ -83,6 +84,40 @@ sed -i '1a atomic = no' "$PUSHGATE_CONFIG"
 as_gitea bob acme app "$out" -C "$w" push origin HEAD:main
 check "atomic = no through Gitea's update dispatcher refuses" test $? -ne 0
 expect_contains "reported by the update hook" "$out" "HEAD -> main (hook declined)"
+
+# require_pr: main moves only by Gitea merging a pull request.
+write_config "$PUSHGATE_CONFIG" <<INI
+[core]
+identity = gitea, env:PUSHGATE_USER
+repos_root = $T/repos-link
+
+[branch "main"]
+repos = acme/*
+push = alice
+require_pr = yes
+INI
+"$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
+check "require_pr with the gitea source passes check" test $? -eq 0
+git -C "$w" fetch -q origin && git -C "$w" reset -q --hard origin/main
+commit "$w" "pr change"
+as_gitea alice acme app "$out" -C "$w" push origin HEAD:main
+check "require_pr: a plain push to main is refused" test $? -ne 0
+expect_contains "require_pr: saying main moves by pull request" "$out" \
+	"REJECTED refs/heads/main: main is updated only by merging a pull request"
+expect_contains "require_pr: pointing at the pull-request flow" "$out" \
+	"require_pr = yes ($PUSHGATE_CONFIG:8); push your commits to another branch, open a pull request in Gitea and merge it there"
+PR_ID=12 as_gitea alice acme app "$out" -C "$w" push origin HEAD:main
+check "require_pr: Gitea's merge of pull request 12 is accepted" test $? -eq 0
+commit "$w" "sneaky"
+GITEA_PR_ID=13 PUSHGATE_USER=alice git -C "$w" push origin HEAD:main >"$out" 2>&1
+check "require_pr: GITEA_PR_ID without a Gitea identity is no merge" test $? -ne 0
+expect_contains "require_pr: refused as a plain push" "$out" "main is updated only by merging a pull request"
+as_gitea alice acme app "$out" -C "$w" push origin HEAD:feature
+check "require_pr: other branches take plain pushes" test $? -eq 0
+sed -i 's/^identity = .*/identity = env:PUSHGATE_USER/' "$PUSHGATE_CONFIG"
+"$PUSHGATE_BUILD/pushgate" check >"$out" 2>&1
+check "require_pr without the gitea source fails check" test $? -ne 0
+expect_contains "naming the line" "$out" "$PUSHGATE_CONFIG:8: require_pr needs the gitea identity source"
 
 "$TOP/install.sh" --prefix "$T/prefix" --gitea "$G" --uninstall >"$T/install.out" 2>&1
 check "uninstall succeeds" test $? -eq 0
