@@ -39,6 +39,15 @@ force_push = *
 create = @release
 INI
 chmod 0644 "$PUSHGATE_CONFIG"
+# The same policy with change control on main and v* tags: a zone, windows
+# open all week, a freeze in the past.
+win=$T/change-control.ini
+{
+	sed 's/^identity = env:PUSHGATE_USER$/&\ntimezone = Europe\/Helsinki/' "$PUSHGATE_CONFIG"
+	printf '[branch "main"]\nwindow = Mon-Fri 00:00-24:00\nwindow = Sat-Sun 00:00-24:00\n'
+	printf 'freeze = 2000-12-20..2001-01-06\n[tag "v*"]\nfreeze = 2000-12-20..2001-01-06\n'
+} >"$win"
+chmod 0644 "$win"
 
 git init -q "$T/w"
 cd "$T/w"
@@ -71,13 +80,15 @@ run() {
 }
 run true /bin/true
 run pre "$build/hooks/pre-receive"
+PUSHGATE_CONFIG=$win run prewin "$build/hooks/pre-receive"
 run upd "$build/hooks/update" refs/heads/main "$prev" "$tip"
 run post "$build/hooks/post-receive"
 
 p=$(median "$T/plain.us") n=$(median "$T/noop.us") g=$(median "$T/pushgate.us")
 awk -v p="$p" -v n="$n" -v g="$g" -v N="$N" \
     -v t="$(median "$T/true.us")" -v a="$(median "$T/pre.us")" \
-    -v b="$(median "$T/upd.us")" -v c="$(median "$T/post.us")" 'BEGIN {
+    -v b="$(median "$T/upd.us")" -v c="$(median "$T/post.us")" \
+    -v w="$(median "$T/prewin.us")" 'BEGIN {
 	printf "push latency: one-commit fast-forward over file://, median of %d\n", N
 	printf "  no hooks (floor)           %6.2f ms\n", p
 	printf "  three /bin/true hooks      %6.2f ms  (+%.2f ms: git starting three hooks)\n", n, n - p
@@ -85,4 +96,5 @@ awk -v p="$p" -v n="$n" -v g="$g" -v N="$N" \
 	printf "                                        +%.2f ms over /bin/true hooks)\n", g - n
 	printf "  each hook alone, over /bin/true (%.2f ms):\n", t
 	printf "    pre-receive %+.2f ms   update %+.2f ms   post-receive %+.2f ms\n", a - t, b - t, c - t
+	printf "    pre-receive with windows and a freeze %+.2f ms (%+.2f ms for them)\n", w - t, w - a
 }'
