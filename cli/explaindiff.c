@@ -23,16 +23,28 @@ struct side {
 	char *why;		/* the first finding, or NULL */
 };
 
+/*
+ * Decide U under CONFIG.  A logged push (REC) is decided as it was pushed:
+ * at its time, with its push options, so that windows, freezes and
+ * break-glass compare like for like; a single update (REC NULL) now.
+ */
 static void decide(struct side *s, const char *config, const char *git_dir, const char *user,
-		   const struct pg_update *u)
+		   const struct pg_update *u, const struct pg_log_record *rec)
 {
-	struct pg_engine_opts opts = { .config_path = config, .git_dir = git_dir, .user = user };
+	static const char *const none[1] = { NULL };
+	struct pg_engine_opts opts = {
+		.config_path = config, .git_dir = git_dir, .user = user,
+		.options = rec && rec->npush_options ? rec->push_options : none,
+		.noptions = rec ? rec->npush_options : 0,
+	};
 	struct pg_engine *e;
 	struct pg_verdict v;
 
 	memset(s, 0, sizeof(*s));
 	memset(&v, 0, sizeof(v));
 	pg_engine_open(&e, &opts);
+	if (rec)
+		pg_engine_set_now(e, rec->when);
 	if (pg_engine_config_valid(e) && pg_engine_repo(e)) {
 		pg_engine_decide(e, u, &v);
 		s->ok = 1;
@@ -51,14 +63,14 @@ static const char *word(const struct side *s)
 
 /* One update under both; 1 when they differ (printed), 0 when not. */
 static int compare(const char *live, const char *next, const char *git_dir, const char *user,
-		   const struct pg_update *u)
+		   const struct pg_update *u, const struct pg_log_record *rec)
 {
 	struct side a, b;
 	struct pg_buf line = PG_BUF_INIT, esc = PG_BUF_INIT;
 	int differ;
 
-	decide(&a, live, git_dir, user, u);
-	decide(&b, next, git_dir, user, u);
+	decide(&a, live, git_dir, user, u, rec);
+	decide(&b, next, git_dir, user, u, rec);
 	differ = a.ok != b.ok || a.rejected != b.rejected;
 	if (differ) {
 		pg_buf_printf(&line, "%s %.7s..%.7s by %s: live: %s -> new: %s", u->ref, u->old_hex,
@@ -115,7 +127,7 @@ static int replay(const char *live, const char *next, const char *git_dir, const
 		if (pg_update_set(&u, rec.ref, rec.old_hex, rec.new_hex) < 0)
 			continue;
 		(*compared)++;
-		differ += compare(live, next, git_dir, rec.pusher, &u);
+		differ += compare(live, next, git_dir, rec.pusher, &u, &rec);
 		free(u.ref);
 	}
 	pg_log_record_free(&rec);
@@ -147,7 +159,7 @@ int pg_explain_diff(const char *live, const char *next, const char *git_dir, con
 	       "longer new, so commit and path rules compare only what is still new\n", git_dir);
 	if (one) {
 		compared = 1;
-		differ = compare(live, next, git_dir, user, one);
+		differ = compare(live, next, git_dir, user, one, NULL);
 	} else if (!cfg->release_log.value) {
 		printf("pushgate: the live policy has no release_log to replay; give REF OLD NEW\n");
 		r = -1;

@@ -3,6 +3,7 @@
 #include "escape.h"
 #include "readfile.h"
 #include "wire.h"
+#include "window.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -163,15 +164,6 @@ static int patterns_match(const struct pg_signers_pattern *p, size_t n, const ch
 
 /* ---- times ---- */
 
-static int days_in_month(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 static int digits(const char *s, int n)
 {
 	int v = 0;
@@ -216,7 +208,7 @@ static int parse_time(const char *v, int64_t *out)
 	}
 	if (len == 14)
 		sec = digits(v + 12, 2);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > pg_days_in_month(y, mo) ||
 	    h > 23 || mi > 59 || sec > 59)
 		return -1;
 	memset(&tm, 0, sizeof(tm));

@@ -126,15 +126,18 @@ int pg_window_parse(struct pg_window *w, const char *s, struct pg_buf *err)
 	return 0;
 }
 
-static int leap(long y)
+int pg_days_in_month(long y, int m)
 {
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
 }
 
 /* "2026-12-20" into 20261220. */
 static int parse_date(long *out, const char *s, size_t len, struct pg_buf *err)
 {
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	long y = 0, m = 0, d = 0;
 
 	if (len != 10 || s[4] != '-' || s[7] != '-')
@@ -145,7 +148,7 @@ static int parse_date(long *out, const char *s, size_t len, struct pg_buf *err)
 	y = strtol(s, NULL, 10);
 	m = strtol(s + 5, NULL, 10);
 	d = strtol(s + 8, NULL, 10);
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap(y)))
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > pg_days_in_month(y, (int)m))
 		goto bad;
 	*out = y * 10000 + m * 100 + d;
 	return 0;

@@ -57,6 +57,9 @@ struct pg_schedule {
 int pg_schedule_eval(struct pg_schedule *out, const char *zone, const struct pg_window *w,
 		     size_t nw, const struct pg_freeze *f, size_t nf, time_t now);
 
+/* Days in month M (1..12) of year Y, leap years included. */
+int pg_days_in_month(long y, int m);
+
 /* "Sat 2026-12-05 14:30 EET": T on ZONE's wall clock, appended to OUT. */
 void pg_time_format(struct pg_buf *out, const char *zone, time_t t);
 

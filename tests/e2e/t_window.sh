@@ -159,4 +159,45 @@ check "release was not created" test -z "$(git -C "$srv" for-each-ref refs/heads
 push_as carol "$out" -C "$w" push -q -o "break-glass=INC-11" origin HEAD:refs/heads/topic
 check "a break-glass to an unprotected branch is harmless" test $? -eq 0
 
+# explain --diff replays logged pushes at their time with their push options:
+# without break_glass on main, carol's break-glass push would be refused.
+grep -v '^break_glass' "$PUSHGATE_CONFIG" >"$T/no-glass.ini"
+chmod 0644 "$T/no-glass.ini"
+"$pg" explain --diff -c "$T/no-glass.ini" --git-dir "$srv" --last 2 >"$out" 2>&1
+check "explain --diff: a policy without break_glass decides differently" test $? -eq 1
+expect_contains "the logged break-glass push, at its time, would be refused" "$out" \
+	"by carol: live: ACCEPT -> new: REJECT"
+
+# ---- the worked policy, as a new admin tries it: check, then explain --at ----
+cc=$T/change-control.ini
+sed -e "s|/var/lib/pushgate/release.log|$T/log/release.log|" \
+	-e "s|/etc/pushgate/release_ed25519|$T/release_key|" \
+	-e "s|/etc/pushgate/log_signers|$T/log_signers|" "$TOP/config/change-control.ini" >"$cc"
+chmod 0644 "$cc"
+"$pg" check -c "$cc" >"$out" 2>&1
+check "config/change-control.ini passes pushgate check" test $? -eq 0
+expect_contains "with windows, freeze, timezone, break_glass, require_pr" "$out" "valid: 2 rules, 2 groups"
+# explain as Gitea's merge of a pull request, so require_pr is satisfied.
+ex() { "$pg" explain -c "$cc" --git-dir "$srv" --pr 7 "$@" >"$out" 2>&1; }
+ex --user alice --at "2026-12-12 10:30" main main~1 main
+check "explain --at Saturday 10:30 (Helsinki): accepted" test $? -eq 0
+expect_contains "the time asked about, in the zone" "$out" "time:       Sat 2026-12-12 10:30 EET (Europe/Helsinki)"
+expect_contains "the rule's decision" "$out" "windows and freezes (Europe/Helsinki) at Sat 2026-12-12 10:30 EET: open"
+ex --user alice --at "2026-12-12 12:00" main main~1 main
+check "explain --at Saturday 12:00: the window has closed" test $? -eq 1
+expect_contains "and the next one opens Monday 08:00" "$out" "the branch opens again Mon 2026-12-14 08:00 EET"
+ex --user alice --at "2026-12-24T09:00+02:00" main main~1 main
+check "explain --at Christmas Eve: frozen" test $? -eq 1
+expect_contains "until the freeze ends" "$out" \
+	"the freeze lasts through 2027-01-06; the branch opens again Thu 2027-01-07 08:00 EET"
+ex --user carol -o "break-glass=INC-1: outage" --at "2026-12-24 09:00" main main~1 main
+check "explain: the on-call engineer's break-glass would be accepted" test $? -eq 0
+expect_contains "with the WARNING the pusher would see" "$out" "WARNING refs/heads/main: break-glass by carol"
+"$pg" explain -c "$cc" --git-dir "$srv" --user alice --at "2026-12-14 09:00" main main~1 main >"$out" 2>&1
+check "explain without --pr: require_pr refuses a plain push" test $? -eq 1
+expect_contains "saying so" "$out" "require_pr = yes: not a pull-request merge: rejects"
+"$pg" explain -c "$cc" --git-dir "$srv" --user alice --at "Saturday" main main~1 main >"$out" 2>&1
+check "explain --at with a bad time is a usage error" test $? -eq 2
+expect_contains "saying what a time looks like" "$out" "'Saturday' is not a time: write YYYY-MM-DD HH:MM"
+
 done_testing
