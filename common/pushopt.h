@@ -2,7 +2,7 @@
  * Push options (git push -o NAME=VALUE), which git hands to pre-receive
  * and post-receive only.  Two of them ask for an exception that is
  * written to the release log with its reason: -o import=REASON
- * (import.h) and -o break-glass=REASON (schedule.h).
+ * (engine.c, decide_import) and -o break-glass=REASON (schedule.h).
  */
 #ifndef PG_PUSHOPT_H
 #define PG_PUSHOPT_H
