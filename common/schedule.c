@@ -69,7 +69,7 @@ static void forward(struct pg_buf *out, const struct pg_rule *r)
 }
 
 static void refuse(struct pg_verdict *v, const struct pg_rule *r, const char *zone,
-		   time_t now, const struct pg_schedule *s)
+		   const char *when, const struct pg_schedule *s)
 {
 	struct pg_buf b = PG_BUF_INIT;
 	struct pg_finding *f;
@@ -77,9 +77,7 @@ static void refuse(struct pg_verdict *v, const struct pg_rule *r, const char *zo
 	closed_reason(&b, r, s);
 	f = pg_verdict_add(v, r, r->mode == PG_MODE_WARN, "%s", b.ptr);
 	pg_buf_reset(&b);
-	pg_buf_puts(&b, "it is ");
-	pg_time_format(&b, zone, now);
-	pg_buf_printf(&b, " (%s)", zone);
+	pg_buf_printf(&b, "it is %s (%s)", when, zone);
 	if (r->nwindows) {
 		pg_buf_puts(&b, "; the windows are ");
 		window_list(&b, r);
@@ -157,6 +155,9 @@ int pg_schedule_decide(const struct pg_config *cfg, const struct pg_request *req
 
 		if (r->kind == PG_RULE_PATH || !timed(r) || !pg_rule_applies(r, req->ref, req->repo))
 			continue;
+		/* Read in the zone once, and only where some rule has a clock. */
+		if (!any_timed)
+			pg_time_format(&when, zone, now);
 		any_timed = 1;
 		if (pg_schedule_eval(&s, zone, r->windows, r->nwindows, r->freezes, r->nfreezes,
 				     now) < 0) {
@@ -167,10 +168,8 @@ int pg_schedule_decide(const struct pg_config *cfg, const struct pg_request *req
 		/* A rule's break_glass list bypasses that rule's windows, not another's. */
 		bypass = closed && granted && req->user && r->break_glass.set &&
 			 pg_members_contains(cfg, &r->break_glass, req->user);
-		pg_buf_reset(&when);
-		pg_time_format(&when, zone, now);
 		if (closed && !bypass)
-			refuse(v, r, zone, now, &s);
+			refuse(v, r, zone, when.ptr, &s);
 		if (closed && bypass) {
 			if (bypassed.len)
 				pg_buf_puts(&bypassed, "; ");
