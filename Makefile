@@ -6,7 +6,7 @@
 CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
-PKGS    := libgit2 inih libssh2 libcrypto
+PKGS    := libgit2 inih libssh2 libcrypto libhs libpcre2-8
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
@@ -19,13 +19,15 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 # security update of one of them, rebuild and reinstall the hooks: see
 # docs/performance.md.
 LIBDIR := $(shell pkg-config --variable=libdir libgit2)
-STATIC_HOOKS ?= $(if $(and $(wildcard $(LIBDIR)/libgit2.a),$(wildcard $(LIBDIR)/libcrypto.a),$(wildcard $(LIBDIR)/libssh2.a),$(wildcard $(LIBDIR)/libinih.a)),1,0)
+STATIC_HOOKS ?= $(if $(and $(wildcard $(LIBDIR)/libgit2.a),$(wildcard $(LIBDIR)/libcrypto.a),$(wildcard $(LIBDIR)/libssh2.a),$(wildcard $(LIBDIR)/libinih.a),$(wildcard $(LIBDIR)/libhs.a)),1,0)
 ifeq ($(STATIC_HOOKS),1)
 # Hooks never authenticate to HTTP remotes: common/link/nogssapi.c stands in
 # for Kerberos, which would otherwise load seven more shared libraries.
 HOOK_OBJS := $(BUILD)/link/nogssapi.o
+# Hyperscan is C++: its runtime comes along statically too.
 HOOK_LIBS := -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser \
-             -lpcre2-8 -lz -lssh2 -lcrypto -linih -Wl,-Bdynamic -ldl -lpthread
+             -lpcre2-8 -lz -lssh2 -lcrypto -linih -lhs -lstdc++ -Wl,-Bdynamic \
+             -lm -ldl -lpthread
 else
 HOOK_OBJS :=
 HOOK_LIBS := $(PKG_LIBS)
@@ -36,7 +38,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
            -Wformat=2 -Wno-format-nonliteral -fno-strict-aliasing \
            -Icommon $(PKG_CFLAGS)
 LDFLAGS += -Wl,--as-needed
-LDLIBS  += $(PKG_LIBS)  # the CLI and tests
+LDLIBS  += $(PKG_LIBS) -lm  # the CLI and tests
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -45,7 +47,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRCS  := $(sort $(wildcard common/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+# The builtin secret rules are a rules file, built in as a C string.
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/secrules_builtin.o
 LIB       := $(BUILD)/libpushgate.a
 HOOKS     := $(BUILD)/hooks/pre-receive $(BUILD)/hooks/update $(BUILD)/hooks/post-receive
 CLI       := $(BUILD)/pushgate
@@ -59,6 +62,17 @@ all: $(HOOKS) $(CLI)
 
 $(BUILD)/common/%.o: common/%.c $(HDRS)
 	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Each line of the .ini becomes one string literal line, backslashes and quotes escaped.
+%/gen/secrules_builtin.c: common/secrules_builtin.ini
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from common/secrules_builtin.ini by make. */'; \
+	  echo 'const char pg_secrules_builtin_text[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(BUILD)/gen/secrules_builtin.o: $(BUILD)/gen/secrules_builtin.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
@@ -133,15 +147,20 @@ FUZZ_ARGS     ?=
 FUZZ_BUILD    := $(BUILD)/fuzz
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
                  -fsanitize=address,undefined -fno-sanitize-recover=all \
-                 -Icommon $(shell pkg-config --cflags inih libcrypto)
-FUZZ_LIBS     := $(shell pkg-config --libs inih libcrypto)
+                 -Icommon $(shell pkg-config --cflags inih libcrypto libhs libpcre2-8)
+FUZZ_LIBS     := $(shell pkg-config --libs inih libcrypto libhs libpcre2-8) -lm
 # The parsers and what they call; none of them needs libgit2.
 FUZZ_LIB_SRCS := $(addprefix common/,buf.c error.c escape.c wire.c readfile.c sshsig.c \
-                 signers.c json.c logline.c glob.c pathname.c update.c identity.c inifile.c config.c)
-FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:common/%.c=$(FUZZ_BUILD)/obj/%.o)
+                 signers.c json.c logline.c glob.c pathname.c update.c identity.c inifile.c config.c \
+                 secrules.c allowlist.c window.c)
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:common/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/secrules_builtin.o
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 
 $(FUZZ_BUILD)/obj/%.o: common/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/secrules_builtin.o: $(FUZZ_BUILD)/gen/secrules_builtin.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -11,6 +12,8 @@
 #include "engine.h"
 #include "escape.h"
 #include "gitinit.h"
+#include "error.h"
+#include "secrules.h"
 
 static void print_summary(const struct pg_config *cfg, const char *path)
 {
@@ -27,6 +30,32 @@ static void print_summary(const struct pg_config *cfg, const char *path)
 	       cfg->nfiles - 1, cfg->nfiles - 1 == 1 ? "" : "s",
 	       pg_buf_cstr(&ids), cfg->atomic ? "yes" : "no");
 	pg_buf_free(&ids);
+}
+
+/*
+ * Compile the secret rules as a push would, writing the cache the hooks
+ * then load (secrules.h); say what happened.
+ */
+static int compile_secrets(const struct pg_config *cfg)
+{
+	struct pg_secrules *set = cfg->secrets->set;
+	const char *file = cfg->secrets->rule.file, *slash = strrchr(file, '/');
+	char *dir = slash ? pg_xstrndup(file, (size_t)(slash - file) + (slash == file))
+			  : pg_xstrdup(".");
+	int rc = pg_secrules_compile_cached(set, dir);
+
+	free(dir);
+	if (rc < 0)
+		return -1;
+	printf("%s: [secrets]: %zu rules, %s in %.1f ms%s%s\n", file, set->n,
+	       set->cache_state == PG_CACHE_LOADED ? "loaded from the cache" : "compiled",
+	       set->compile_ms,
+	       set->cache_state == PG_CACHE_WRITTEN ? "; cache written: " :
+	       set->cache_state == PG_CACHE_UNWRITABLE ? "; cannot write the cache, so every push "
+							 "compiles them: " : "",
+	       set->cache_state == PG_CACHE_WRITTEN || set->cache_state == PG_CACHE_UNWRITABLE
+		       ? set->cache : "");
+	return 0;
 }
 
 int pg_cmd_check(int argc, char **argv)
@@ -91,6 +120,17 @@ int pg_cmd_check(int argc, char **argv)
 		pg_escape_puts(&msg, d->msg);
 		printf("%s:%d: warning: %s\n", d->file, d->line, msg.ptr);
 		pg_buf_free(&msg);
+	}
+	/* The hooks compile the secret rules on a push's first blob; check does it now. */
+	if (rc == 0 && cfg->secrets && compile_secrets(cfg) < 0) {
+		struct pg_buf msg = PG_BUF_INIT;
+
+		pg_escape_puts(&msg, pg_error_last());
+		printf("%s\n%s: invalid: 1 problem\n", msg.ptr, path);
+		pg_buf_free(&msg);
+		pg_config_free(cfg);
+		free(path);
+		return PG_EXIT_NO;
 	}
 	if (rc == 0) {
 		const char *user = as ? as : pg_check_default_user(cfg);

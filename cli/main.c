@@ -13,6 +13,7 @@ static const char usage[] =
 	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR [--last N | --user NAME REF OLD NEW]\n"
 	"       pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n"
 	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
+	"       pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n"
 	"       pushgate version\n";
 
 /* Each subcommand's usage, for `pushgate SUBCOMMAND --help`. */
@@ -27,6 +28,9 @@ static const char usage_log_show[] =
 	"usage: pushgate log show [-c FILE] [--log FILE] [--repo GLOB] [--since DATE]\n"
 	"                         [--format table|json|csv]\n"
 	"  DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, in UTC\n";
+static const char usage_scan[] =
+	"usage: pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n"
+	"  REV-RANGE as git rev-list takes it (A..B, or one revision); default: every ref\n";
 static const char usage_version[] = "usage: pushgate version\n";
 
 /* Options of any subcommand that take a value: their value is never read as
@@ -82,6 +86,7 @@ static int subcommand_help(int argc, char **argv)
 	}
 	const char *text = !strcmp(cmd, "check")     ? usage_check
 			   : !strcmp(cmd, "explain") ? usage_explain
+			   : !strcmp(cmd, "scan")    ? usage_scan
 			   : !strcmp(cmd, "version") ? usage_version
 						     : NULL;
 	if (!text || !wants_help(argc, argv, 2))
@@ -105,6 +110,8 @@ int main(int argc, char **argv)
 		return pg_cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "log"))
 		return pg_cmd_log(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "scan"))
+		return pg_cmd_scan(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		int major, minor, rev;
 

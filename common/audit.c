@@ -181,7 +181,7 @@ int pg_audit_decisions(const struct pg_config *cfg, const struct pg_audit_push *
 		if (!f || (v[i].rejected && !cfg->log_rejections))
 			continue;
 		batch_add(&b, p, &u[i], v[i].rejected ? "rejected" : "warning", f->rule)->reason =
-			f->reason;
+			f->log_reason ? f->log_reason : f->reason;
 	}
 	return batch_flush(&b, cfg, status);
 }

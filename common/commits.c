@@ -17,6 +17,7 @@
 #include "commits.h"
 #include "error.h"
 #include "glob.h"
+#include "knownrefs.h"
 #include "oidset.h"
 #include "pathname.h"
 #include "sigcheck.h"
@@ -77,21 +78,10 @@ struct clean_tip {
 	git_oid tip;
 };
 
-/* A ref as it was before the push, its commit looked up when first needed. */
-struct known_ref {
-	char *name;
-	git_oid target;
-	int peeled;		/* 0 not yet, 1 COMMIT is its commit, -1 it has none */
-	git_oid commit;
-};
-
 struct pg_commits_memo {
 	struct clean_tip *tips;
 	size_t n;
-	/* The repository's refs, read once per push: they do not move before it is decided. */
-	struct known_ref *refs;
-	size_t nrefs;
-	int refs_read;
+	struct pg_known_refs refs;	/* as they were before the push */
 };
 
 struct pg_commits_memo *pg_commits_memo_new(void)
@@ -106,9 +96,7 @@ void pg_commits_memo_free(struct pg_commits_memo *m)
 	for (size_t i = 0; i < m->n; i++)
 		free(m->tips[i].rules);
 	free(m->tips);
-	for (size_t i = 0; i < m->nrefs; i++)
-		free(m->refs[i].name);
-	free(m->refs);
+	pg_known_refs_clear(&m->refs);
 	free(m);
 }
 
@@ -289,9 +277,12 @@ static int redirects(const struct run *run, size_t i, const char *path, unsigned
 	return pg_glob_may_match_below(pat, path) == 1;
 }
 
-static int on_path(const char *path, size_t len, unsigned mode, void *arg)
+static int on_path(const struct pg_path_change *c, void *arg)
 {
 	struct run *run = arg;
+	const char *path = c->path;
+	size_t len = c->len;
+	unsigned mode = c->mode;
 	int folded = 0;
 
 	for (size_t i = 0; i < run->nrules; i++) {
@@ -650,61 +641,6 @@ static void fold_patterns(struct run *run)
 	}
 }
 
-/* The repository's refs into M, once per push. */
-static int read_refs(struct pg_commits_memo *m, git_repository *repo)
-{
-	git_reference_iterator *it = NULL;
-	git_reference *r;
-	int err;
-
-	if (m->refs_read)
-		return 0;
-	if (git_reference_iterator_new(&it, repo) < 0) {
-		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
-		return -1;
-	}
-	while ((err = git_reference_next(&r, it)) == 0) {
-
-		/* HEAD and other symbolic refs name a ref that is listed too. */
-		if (git_reference_type(r) == GIT_REFERENCE_DIRECT) {
-			struct known_ref *k;
-
-			m->refs = pg_xrealloc(m->refs, (m->nrefs + 1) * sizeof(*m->refs));
-			k = &m->refs[m->nrefs++];
-			k->name = pg_xstrdup(git_reference_name(r));
-			git_oid_cpy(&k->target, git_reference_target(r));
-			k->peeled = 0;
-		}
-		git_reference_free(r);
-	}
-	git_reference_iterator_free(it);
-	if (err != GIT_ITEROVER) {
-		pg_error_set("cannot list the refs: %s", git_error_last() ? git_error_last()->message : "?");
-		return -1;
-	}
-	m->refs_read = 1;
-	return 0;
-}
-
-/* K's commit, or NULL when it names none (a tag of a tree, a blob). */
-static const git_oid *known_commit(git_repository *repo, struct known_ref *k)
-{
-	git_object *obj = NULL, *c = NULL;
-
-	if (!k->peeled) {
-		k->peeled = -1;
-		if (git_object_lookup(&obj, repo, &k->target, GIT_OBJECT_ANY) == 0 &&
-		    git_object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
-			git_oid_cpy(&k->commit, git_object_id(c));
-			k->peeled = 1;
-		}
-		git_error_clear();
-		git_object_free(c);
-		git_object_free(obj);
-	}
-	return k->peeled == 1 ? &k->commit : NULL;
-}
-
 /*
  * Append to *TIPS the commits of the refs other than REF that every rule
  * of RUN scoped to refs also covers: what they reach was checked by these
@@ -720,10 +656,10 @@ static int covered_tips(struct run *run, const char *ref, int created, git_oid *
 
 	if (!m)
 		m = &local;
-	if (read_refs(m, run->c->repo) < 0)
+	if (pg_known_refs_read(&m->refs, run->c->repo) < 0)
 		rc = -1;
-	for (size_t j = 0; rc == 0 && j < m->nrefs; j++) {
-		const char *name = m->refs[j].name;
+	for (size_t j = 0; rc == 0 && j < m->refs.n; j++) {
+		const char *name = m->refs.refs[j].name;
 		const git_oid *commit;
 		int all = 1;
 
@@ -734,14 +670,12 @@ static int covered_tips(struct run *run, const char *ref, int created, git_oid *
 				all = pg_rule_applies(run->rules[i], name, run->c->repo_name);
 		if (!all && created)
 			all = pg_policy_protects(run->c->cfg, name, run->c->repo_name);
-		if (all && (commit = known_commit(run->c->repo, &m->refs[j]))) {
+		if (all && (commit = pg_known_ref_commit(run->c->repo, &m->refs.refs[j]))) {
 			*tips = pg_xrealloc(*tips, (*n + 1) * sizeof(**tips));
 			git_oid_cpy(&(*tips)[(*n)++], commit);
 		}
 	}
-	for (size_t j = 0; j < local.nrefs; j++)
-		free(local.refs[j].name);
-	free(local.refs);
+	pg_known_refs_clear(&local.refs);
 	return rc;
 }
 

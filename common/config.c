@@ -4,6 +4,8 @@
  * about them becomes a diagnostic at FILE:LINE.
  */
 #include "config.h"
+#include "allowlist.h"
+#include "secrules.h"
 #include "error.h"
 #include "glob.h"
 #include "inifile.h"
@@ -40,6 +42,7 @@ enum section_kind {
 	SEC_TAG,
 	SEC_PATH,
 	SEC_REPLICA,
+	SEC_SECRETS,
 	SEC_SKIP		/* unsupported or broken: reported once, keys ignored */
 };
 
@@ -50,6 +53,7 @@ enum section_kind {
 #define IN_TAG    8u
 #define IN_PATH   16u
 #define IN_REPLICA 32u
+#define IN_SECRETS 64u
 #define IN_RULE   (IN_BRANCH | IN_TAG)
 #define IN_ANY_RULE (IN_RULE | IN_PATH)
 
@@ -80,6 +84,10 @@ enum key_type {
 	K_FREEZE,
 	K_REQUIRE_PR,
 	K_REQUIRE_CHANGED,
+	K_SIZE,
+	K_SECRET_RULES,
+	K_SECRET_ALLOW,
+	K_SECRET_PATHS,
 	K_NOT_YET		/* in SPEC.md, not implemented by this version */
 };
 
@@ -103,20 +111,20 @@ static const struct key_spec keys[] = {
 	{ "timezone", IN_CORE, K_TIMEZONE, offsetof(struct pg_config, timezone) },
 	{ "log_rejections", IN_CORE, K_LOG_REJECTIONS, 0 },
 	{ "members", IN_GROUP, K_GROUP_MEMBERS, 0 },
-	{ "repos", IN_ANY_RULE, K_REPOS, 0 },
+	{ "repos", IN_ANY_RULE | IN_SECRETS, K_REPOS, 0 },
 	{ "push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, push) },
 	{ "create", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, create) },
 	{ "force_push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, force_push) },
 	{ "delete", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, del) },
 	{ "update", IN_TAG, K_RULE_MEMBERS, offsetof(struct pg_rule, update) },
-	{ "mode", IN_ANY_RULE, K_MODE, 0 },
-	{ "control", IN_ANY_RULE, K_CONTROL, 0 },
-	{ "help", IN_ANY_RULE, K_HELP, 0 },
+	{ "mode", IN_ANY_RULE | IN_SECRETS, K_MODE, 0 },
+	{ "control", IN_ANY_RULE | IN_SECRETS, K_CONTROL, 0 },
+	{ "help", IN_ANY_RULE | IN_SECRETS, K_HELP, 0 },
 	{ "require_signed", IN_RULE, K_REQUIRE_SIGNED, 0 },
 	{ "subject", IN_BRANCH, K_REGEX, offsetof(struct pg_rule, subject) },
 	{ "message", IN_BRANCH, K_REGEX, offsetof(struct pg_rule, message) },
 	{ "linear", IN_BRANCH, K_LINEAR, 0 },
-	{ "refs", IN_PATH, K_REFS, 0 },
+	{ "refs", IN_PATH | IN_SECRETS, K_REFS, 0 },
 	{ "write", IN_PATH, K_RULE_MEMBERS, offsetof(struct pg_rule, write) },
 	{ "deny", IN_PATH, K_DENY, 0 },
 	{ "case", IN_ANY_RULE, K_CASE, 0 },
@@ -136,8 +144,12 @@ static const struct key_spec keys[] = {
 	{ "approvals", IN_BRANCH, K_NOT_YET, 0 },
 	{ "approvers", IN_BRANCH, K_NOT_YET, 0 },
 	{ "require_push_cert", IN_BRANCH, K_NOT_YET, 0 },
-	{ "max_size", IN_PATH, K_NOT_YET, 0 },
-	{ "name", IN_PATH, K_NOT_YET, 0 },
+	{ "max_size", IN_PATH, K_SIZE, 0 },
+	{ "name", IN_PATH, K_REGEX, offsetof(struct pg_rule, name) },
+	{ "rules", IN_SECRETS, K_SECRET_RULES, 0 },
+	{ "allow", IN_SECRETS, K_SECRET_ALLOW, 0 },
+	{ "paths", IN_SECRETS, K_SECRET_PATHS, 0 },
+	{ "bypass", IN_SECRETS, K_RULE_MEMBERS, offsetof(struct pg_rule, bypass) },
 };
 
 /* Where a single-valued key was first written, to report repeats. */
@@ -151,7 +163,7 @@ struct core_seen {
 };
 
 struct rule_seen {
-	struct seen repos, mode, control, help, refs, require_changed;
+	struct seen repos, mode, control, help, refs, require_changed, paths;
 };
 
 /* State of one file being read; includes nest through parent. */
@@ -514,7 +526,8 @@ static int add_glob(void *arg, const char *item)
 {
 	struct globs_arg *a = arg;
 
-	if (pg_glob_check(item) < 0) {
+	/* [secrets] paths: "!GLOB" skips what GLOB matches. */
+	if (pg_glob_check(item + (!strcmp(a->key, "paths") && item[0] == '!')) < 0) {
 		diag_at(a->fc->cfg, a->fc->file, a->fc->lineno, "invalid glob pattern",
 			 "%s: %s", a->key,
 			 pg_error_last());
@@ -791,7 +804,8 @@ static void set_setting(struct file_ctx *fc, const struct key_spec *k, struct pg
 			 "'%s' holds a control character", k->name);
 		return;
 	}
-	st->value = k->type == K_FILE ? relative_to(fc->file, value) : pg_xstrdup(value);
+	st->value = k->type == K_FILE || k->type == K_SECRET_ALLOW ? relative_to(fc->file, value)
+								    : pg_xstrdup(value);
 }
 
 static void set_replica_value(struct file_ctx *fc, const struct key_spec *k, const char *value)
@@ -850,6 +864,8 @@ static unsigned section_bit(enum section_kind k)
 		return IN_PATH;
 	case SEC_REPLICA:
 		return IN_REPLICA;
+	case SEC_SECRETS:
+		return IN_SECRETS;
 	default:
 		return 0;
 	}
@@ -868,6 +884,9 @@ static void section_title(struct pg_buf *out, struct file_ctx *fc)
 	case SEC_TAG:
 	case SEC_PATH:
 		pg_rule_title(out, &fc->cfg->rules[fc->idx]);
+		break;
+	case SEC_SECRETS:
+		pg_buf_puts(out, "[secrets]");
 		break;
 	default:
 		break;
@@ -920,10 +939,82 @@ static void add_time_rule(struct file_ctx *fc, struct pg_rule *r, const struct k
 	pg_buf_free(&err);
 }
 
+/* max_size = N, NK, NM or NG (powers of 1024). */
+static void parse_size(struct file_ctx *fc, struct pg_rule *r, const char *value)
+{
+	unsigned long long n = 0, unit = 1;
+	const char *p = value;
+
+	if (r->max_size_line) {
+		diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
+			 "'max_size' is given twice (first at line %d)", r->max_size_line);
+		return;
+	}
+	r->max_size_line = fc->lineno;
+	while (*p >= '0' && *p <= '9' && n < (1ull << 40))
+		n = n * 10 + (unsigned long long)(*p++ - '0');
+	if (*p == 'K' || *p == 'k')
+		unit = 1ull << 10;
+	else if (*p == 'M' || *p == 'm')
+		unit = 1ull << 20;
+	else if (*p == 'G' || *p == 'g')
+		unit = 1ull << 30;
+	if (unit > 1)
+		p++;
+	if (p == value || *p || n == 0 || n >= (1ull << 40) || p - value > 14) {
+		diag_at(fc->cfg, fc->file, fc->lineno, "max_size must be a size such as 10M",
+			 "max_size must be a positive size in bytes, or with K, M or G "
+			 "(powers of 1024), such as 10M; not '%s'", value);
+		return;
+	}
+	r->max_size = n * unit;
+}
+
+static int add_rule_file(void *arg, const char *item)
+{
+	struct file_ctx *fc = arg;
+	struct pg_secrets *sc = fc->cfg->secrets;
+	struct pg_setting *st;
+
+	if (!strcmp(item, "builtin")) {
+		sc->builtin = 1;
+		return 0;
+	}
+	sc->rule_files = pg_xrealloc(sc->rule_files, (sc->nrule_files + 1) * sizeof(*st));
+	st = &sc->rule_files[sc->nrule_files++];
+	st->file = fc->file;
+	st->line = fc->lineno;
+	st->value = relative_to(fc->file, item);
+	return 0;
+}
+
+/* rules = builtin, FILE...: a list that may go on over indented lines. */
+static void add_rule_files(struct file_ctx *fc, const char *value)
+{
+	struct pg_secrets *sc = fc->cfg->secrets;
+	int items;
+
+	if (!fc->indented) {
+		if (sc->rules_line) {
+			diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
+				 "'rules' is given twice (first at line %d)", sc->rules_line);
+			return;
+		}
+		sc->rules_line = fc->lineno;
+		pend_start(fc, "rules", NULL);
+	} else if (!pend_continues(fc, "rules")) {
+		return;
+	}
+	items = each_item(value, add_rule_file, fc);
+	if (items > 0)
+		fc->pend.items += (size_t)items;
+}
+
 static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 			   const char *value)
 {
-	struct pg_rule *r = &fc->cfg->rules[fc->idx];
+	struct pg_rule *r = fc->sec == SEC_SECRETS ? &fc->cfg->secrets->rule
+						   : &fc->cfg->rules[fc->idx];
 
 	switch (k->type) {
 	case K_RULE_MEMBERS:
@@ -963,6 +1054,18 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 	case K_WINDOW:
 	case K_FREEZE:
 		add_time_rule(fc, r, k, value);
+		break;
+	case K_SIZE:
+		parse_size(fc, r, value);
+		break;
+	case K_SECRET_RULES:
+		add_rule_files(fc, value);
+		break;
+	case K_SECRET_ALLOW:
+		set_setting(fc, k, &fc->cfg->secrets->allow, value);
+		break;
+	case K_SECRET_PATHS:
+		parse_globs(fc, &fc->seen.paths, k->name, value, &r->paths, &r->npaths);
 		break;
 	case K_CASE:
 		if (r->case_line) {
@@ -1137,7 +1240,8 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 	} else if (fc->indented && k->type != K_RULE_MEMBERS &&
 		   k->type != K_GROUP_MEMBERS && k->type != K_REPOS &&
 		   k->type != K_REFS && k->type != K_REQUIRE_SIGNED &&
-		   k->type != K_REQUIRE_CHANGED &&
+		   k->type != K_REQUIRE_CHANGED && k->type != K_SECRET_RULES &&
+		   k->type != K_SECRET_PATHS &&
 		   k->type != K_IDENTITY && k->type != K_HELP &&
 		   k->type != K_INCLUDE) {
 		diag_at(fc->cfg, fc->file, fc->lineno,
@@ -1219,7 +1323,7 @@ static void unquoted(struct file_ctx *fc, const char *word, const char *rest,
 		if (!strcmp(word, takes_arg[i]))
 			break;
 	if (i == sizeof(takes_arg) / sizeof(takes_arg[0])) {
-		if (!strcmp(word, "core") || !strcmp(word, "replica"))
+		if (!strcmp(word, "core") || !strcmp(word, "replica") || !strcmp(word, "secrets"))
 			diag_at(fc->cfg, fc->file, fc->lineno, "section takes no argument",
 				 "section [%s] takes no argument", word);
 		else
@@ -1295,6 +1399,19 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 			cfg->replica.line = fc->lineno;
 			fc->sec = SEC_REPLICA;
 		}
+	} else if (!strcmp(word, "secrets") && !arg) {
+		if (cfg->secrets) {
+			diag_at(cfg, fc->file, fc->lineno, "[secrets] given twice",
+				 "[secrets] is given twice (first at %s:%d)",
+				 cfg->secrets->rule.file, cfg->secrets->rule.line);
+		} else {
+			cfg->secrets = pg_xcalloc(1, sizeof(*cfg->secrets));
+			cfg->secrets->rule.kind = PG_RULE_SECRETS;
+			cfg->secrets->rule.file = fc->file;
+			cfg->secrets->rule.line = fc->lineno;
+			cfg->secrets->rule.mode = PG_MODE_ENFORCE;
+			fc->sec = SEC_SECRETS;
+		}
 	} else if (!strcmp(word, "group") && arg) {
 		size_t i;
 
@@ -1327,6 +1444,7 @@ static void start_section(struct file_ctx *fc, const char *name, size_t len)
 		    !strcmp(word, "path")) && arg) {
 		add_rule(fc, word, arg);
 	} else if (!strcmp(word, "core") || !strcmp(word, "group") || !strcmp(word, "replica") ||
+		   !strcmp(word, "secrets") ||
 		   !strcmp(word, "branch") || !strcmp(word, "tag") || !strcmp(word, "path")) {
 		diag_at(cfg, fc->file, fc->lineno,
 			 arg ? "section takes no argument" : "section needs an argument in double quotes",
@@ -1473,7 +1591,10 @@ static void check_groups(struct pg_config *cfg)
 		check_refs(cfg, &r->write);
 		check_refs(cfg, &r->import);
 		check_refs(cfg, &r->require_signed.by);
+		check_refs(cfg, &r->break_glass);
 	}
+	if (cfg->secrets)
+		check_refs(cfg, &cfg->secrets->rule.bypass);
 	for (size_t i = 0; i < cfg->ngroups; i++)
 		if (state[i] == 0)
 			find_cycles(cfg, i, state, stack, 0);
@@ -1645,6 +1766,65 @@ static void check_change_control(struct pg_config *cfg, const struct pg_rule *r)
 			 "pull-request merge (GITEA_PR_ID) from a push; add gitea to [core] identity");
 }
 
+/*
+ * [secrets]: its rules and allowlist are read now, so that a rule that
+ * does not compile or a malformed fingerprint is a problem of the policy
+ * at its FILE:LINE.  Hyperscan compiles the rules when a push first needs
+ * them (and `pushgate check` always).
+ */
+static void load_secrets(struct pg_config *cfg)
+{
+	struct pg_secrets *sc = cfg->secrets;
+
+	if (!sc)
+		return;
+	sc->set = pg_secrules_new();
+	if (sc->builtin || (!sc->rules_line && !sc->nrule_files))
+		pg_secrules_add_builtin(sc->set);
+	for (size_t i = 0; i < sc->nrule_files; i++) {
+		size_t first = sc->set->nproblems;
+
+		pg_secrules_add_file(sc->set, sc->rule_files[i].value);
+		for (size_t j = first; j < sc->set->nproblems; j++) {
+			const struct pg_secrules_problem *p = &sc->set->problems[j];
+
+			/* The file as a whole: said where the policy names it. */
+			if (!p->line)
+				diag_at(cfg, sc->rule_files[i].file, sc->rule_files[i].line,
+					"a secret rules file cannot be used", "rules %s: %s",
+					sc->rule_files[i].value, p->msg);
+		}
+	}
+	if (sc->rules_line && !sc->builtin && !sc->nrule_files)
+		diag_at(cfg, sc->rule.file, sc->rules_line, "empty value", "'rules' is empty");
+	for (size_t j = 0; j < sc->set->nproblems; j++) {
+		const struct pg_secrules_problem *p = &sc->set->problems[j];
+
+		if (p->line)
+			diag_at(cfg, p->file, p->line, "a secret rule has a problem", "%s", p->msg);
+	}
+	if (sc->allow.value) {
+		pg_allowlist_load(&sc->allowed, sc->allow.value);
+		for (size_t j = 0; j < sc->allowed->nproblems; j++) {
+			const struct pg_allowlist_problem *p = &sc->allowed->problems[j];
+
+			if (p->warning)
+				warn_at(cfg, sc->allow.value, p->line, "allowlist line", "%s", p->msg);
+			else if (!p->line)
+				diag_at(cfg, sc->allow.file, sc->allow.line,
+					"the secrets allowlist cannot be used", "allow %s: %s",
+					sc->allow.value, p->msg);
+			else
+				diag_at(cfg, sc->allow.value, p->line,
+					"a line of the secrets allowlist is malformed", "%s", p->msg);
+		}
+	}
+	/* A bypass is an exception: it must be on record. */
+	if (sc->rule.bypass.set && !sc->rule.bypass.nobody && !cfg->release_log.value)
+		diag_at(cfg, sc->rule.file, sc->rule.bypass.line, "bypass needs [core] release_log",
+			 "bypass needs [core] release_log: every secret-ok is logged");
+}
+
 /* Keys that only make sense together. */
 static void check_rules(struct pg_config *cfg)
 {
@@ -1724,6 +1904,7 @@ int pg_config_load(struct pg_config **out, const char *path)
 	check_groups(cfg);
 	check_rules(cfg);
 	load_signers(cfg);
+	load_secrets(cfg);
 	if (!cfg->nsources)
 		default_sources(cfg);
 	*out = cfg;
@@ -1784,7 +1965,10 @@ void pg_rule_title(struct pg_buf *out, const struct pg_rule *r)
 		[PG_RULE_BRANCH] = "branch", [PG_RULE_TAG] = "tag", [PG_RULE_PATH] = "path"
 	};
 
-	pg_buf_printf(out, "[%s \"%s\"]", words[r->kind], r->pattern);
+	if (r->kind == PG_RULE_SECRETS)
+		pg_buf_puts(out, "[secrets]");
+	else
+		pg_buf_printf(out, "[%s \"%s\"]", words[r->kind], r->pattern);
 }
 
 static void regex_clear(struct pg_regex *rx)
@@ -1793,6 +1977,36 @@ static void regex_clear(struct pg_regex *rx)
 		regfree(&rx->re);
 	free(rx->text);
 	rx->text = NULL;
+}
+
+static void rule_clear(struct pg_rule *r)
+{
+	free(r->pattern);
+	free_strs(r->repos, r->nrepos);
+	members_clear(&r->push);
+	members_clear(&r->create);
+	members_clear(&r->force_push);
+	members_clear(&r->del);
+	members_clear(&r->update);
+	members_clear(&r->write);
+	members_clear(&r->import);
+	members_clear(&r->require_signed.by);
+	regex_clear(&r->subject);
+	regex_clear(&r->message);
+	free_strs(r->refs, r->nrefs);
+	members_clear(&r->break_glass);
+	for (size_t j = 0; j < r->nwindows; j++)
+		free(r->windows[j].text);
+	free(r->windows);
+	for (size_t j = 0; j < r->nfreezes; j++)
+		free(r->freezes[j].text);
+	free(r->freezes);
+	free_strs(r->require_changed, r->nrequire_changed);
+	free(r->control);
+	free_strs(r->help, r->nhelp);
+	regex_clear(&r->name);
+	free_strs(r->paths, r->npaths);
+	members_clear(&r->bypass);
 }
 
 void pg_config_free(struct pg_config *cfg)
@@ -1818,34 +2032,16 @@ void pg_config_free(struct pg_config *cfg)
 		members_clear(&cfg->groups[i].members);
 	}
 	free(cfg->groups);
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		struct pg_rule *r = &cfg->rules[i];
-
-		free(r->pattern);
-		free_strs(r->repos, r->nrepos);
-		members_clear(&r->push);
-		members_clear(&r->create);
-		members_clear(&r->force_push);
-		members_clear(&r->del);
-		members_clear(&r->update);
-		members_clear(&r->write);
-		members_clear(&r->import);
-		members_clear(&r->require_signed.by);
-		regex_clear(&r->subject);
-		regex_clear(&r->message);
-		free_strs(r->refs, r->nrefs);
-		members_clear(&r->break_glass);
-		for (size_t j = 0; j < r->nwindows; j++)
-			free(r->windows[j].text);
-		free(r->windows);
-		for (size_t j = 0; j < r->nfreezes; j++)
-			free(r->freezes[j].text);
-		free(r->freezes);
-		free_strs(r->require_changed, r->nrequire_changed);
-		free(r->control);
-		free_strs(r->help, r->nhelp);
-	}
+	for (size_t i = 0; i < cfg->nrules; i++)
+		rule_clear(&cfg->rules[i]);
 	free(cfg->rules);
+	if (cfg->secrets) {
+		rule_clear(&cfg->secrets->rule);
+		for (size_t i = 0; i < cfg->secrets->nrule_files; i++)
+			free(cfg->secrets->rule_files[i].value);
+		free(cfg->secrets->rule_files);
+		free(cfg->secrets->allow.value);
+	}
 	for (size_t i = 0; i < cfg->ndiags; i++) {
 		free(cfg->diags[i].msg);
 		free(cfg->diags[i].brief);
@@ -1858,5 +2054,10 @@ void pg_config_free(struct pg_config *cfg)
 	free(cfg->diags);
 	free_strs(cfg->files, cfg->nfiles);
 	pg_signers_free(cfg->allowed);	/* after the diagnostics naming it */
+	if (cfg->secrets) {
+		pg_secrules_free(cfg->secrets->set);
+		pg_allowlist_free(cfg->secrets->allowed);
+		free(cfg->secrets);
+	}
 	free(cfg);
 }

@@ -29,7 +29,11 @@ struct pg_members {
 	char *text;		/* normalised for messages: "alice, @release" */
 };
 
-enum pg_rule_kind { PG_RULE_BRANCH, PG_RULE_TAG, PG_RULE_PATH };
+/*
+ * PG_RULE_SECRETS is the [secrets] section: it is kept apart in
+ * pg_config.secrets, never in rules[], and scoped to refs like a path rule.
+ */
+enum pg_rule_kind { PG_RULE_BRANCH, PG_RULE_TAG, PG_RULE_PATH, PG_RULE_SECRETS };
 
 /* A [core] or [replica] value, with where it was written. */
 struct pg_setting {
@@ -115,6 +119,14 @@ struct pg_rule {
 	struct pg_members break_glass;
 	int require_pr;			/* branch: only Gitea's pull-request merges */
 	int require_pr_line;
+	/* path: blobs larger than this are refused (bytes; 0: no limit) */
+	unsigned long long max_size;
+	int max_size_line;
+	struct pg_regex name;		/* path: every added path must match */
+	/* secrets: globs to limit scanning to, and ("!GLOB") to skip */
+	char **paths;
+	size_t npaths;
+	struct pg_members bypass;	/* secrets: may push a finding with -o secret-ok */
 	/* tag: globs that must change since the previous tag of this section */
 	char **require_changed;
 	size_t nrequire_changed;
@@ -123,6 +135,21 @@ struct pg_rule {
 	char *control;		/* e.g. "ISO27001:8.32", or NULL */
 	char **help;		/* lines */
 	size_t nhelp;
+};
+
+struct pg_secrules;
+struct pg_allowlist;
+
+/* [secrets]: secret scanning of added content (content.h). */
+struct pg_secrets {
+	struct pg_rule rule;		/* refs, repos, paths, bypass, mode, control, help */
+	int builtin;			/* rules = builtin (also the default) */
+	struct pg_setting *rule_files;	/* rules = FILE, ... */
+	size_t nrule_files;
+	int rules_line;
+	struct pg_setting allow;	/* the allowlist of fingerprints */
+	struct pg_secrules *set;	/* the rules, read; compiled when first needed */
+	struct pg_allowlist *allowed;	/* NULL without allow */
 };
 
 struct pg_group {
@@ -166,6 +193,7 @@ struct pg_config {
 	struct pg_group *groups;
 	size_t ngroups;
 	struct pg_rule *rules;		/* in file order */
+	struct pg_secrets *secrets;	/* NULL: no [secrets] */
 	size_t nrules;
 	char **files;			/* every file read; owns the names above */
 	size_t nfiles;

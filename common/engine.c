@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "content.h"
 #include "audit.h"
 #include "classify.h"
 #include "commits.h"
@@ -35,6 +36,7 @@ struct pg_engine {
 	char *repo_name;
 	char *git_dir;		/* NULL: from the environment */
 	struct pg_commits_memo *memo;	/* commits proved clean in this push */
+	struct pg_content_memo *content;	/* blobs read in this push */
 	char **options;			/* push options (pre- and post-receive) */
 	size_t noptions;
 	time_t now;			/* when the push is judged */
@@ -247,6 +249,7 @@ void pg_engine_free(struct pg_engine *e)
 	}
 	free(e->git_dir);
 	pg_commits_memo_free(e->memo);
+	pg_content_memo_free(e->content);
 	for (size_t i = 0; i < e->noptions; i++)
 		free(e->options[i]);
 	free(e->options);
@@ -425,6 +428,17 @@ static void decide(struct pg_engine *e, const struct pg_update *u, const struct 
 		cc.names_only = decide_import(e, u, change, v);
 
 		if (pg_commits_check(&cc, u, change, v) < 0)
+			fail_closed(v, pg_error_last());
+		if (!e->content)
+			e->content = pg_content_memo_new();
+		/* An import skips the path rules, max_size and name too; never secrets. */
+		struct pg_content_checks ct = {
+			e->repo, e->cfg, e->repo_name, e->user,
+			pg_push_option((const char *const *)e->options, e->noptions, PG_SECRET_OK),
+			cc.names_only, e->content
+		};
+
+		if (pg_content_check(&ct, u, change, v) < 0)
 			fail_closed(v, pg_error_last());
 	}
 }

@@ -262,22 +262,13 @@ static int was_reported(const struct reading *r, int line)
 	return 0;
 }
 
-int pg_ini_read(const char *path, const struct pg_ini_handler *h, void *ctx)
+/* Parse BUF[0..LEN) (not NUL-terminated), told to R's handler. */
+static void parse(struct reading *r, const char *buf, size_t len)
 {
-	struct reading r;
-	char *buf;
-	size_t len;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.h = h;
-	r.ctx = ctx;
-	if (load_bytes(&r, path, &buf, &len) < 0) {
-		free(r.reported);
-		return -1;
-	}
-	r.buf = buf;
-	r.len = len;
+	r->buf = buf;
+	r->len = len;
 
 	/*
 	 * Debian's inih exposes its compile-time limits as globals.  Without
@@ -292,16 +283,43 @@ int pg_ini_read(const char *path, const struct pg_ini_handler *h, void *ctx)
 	ini_allow_inline_comments = true;
 	ini_stop_on_first_error = false;
 
-	rc = ini_parse_stream(reader, &r, on_key, &r);
-	value_end(&r);
+	rc = ini_parse_stream(reader, r, on_key, r);
+	value_end(r);
 	if (rc == -2) {
-		r.lineno = 0;
-		problem(&r, 0, "out of memory while parsing", "out of memory while parsing");
-	} else if (rc > 0 && !was_reported(&r, rc)) {
-		r.lineno = rc;
-		problem(&r, 0, "syntax error", "syntax error");
+		r->lineno = 0;
+		problem(r, 0, "out of memory while parsing", "out of memory while parsing");
+	} else if (rc > 0 && !was_reported(r, rc)) {
+		r->lineno = rc;
+		problem(r, 0, "syntax error", "syntax error");
 	}
+}
+
+int pg_ini_read(const char *path, const struct pg_ini_handler *h, void *ctx)
+{
+	struct reading r;
+	char *buf;
+	size_t len;
+
+	memset(&r, 0, sizeof(r));
+	r.h = h;
+	r.ctx = ctx;
+	if (load_bytes(&r, path, &buf, &len) < 0) {
+		free(r.reported);
+		return -1;
+	}
+	parse(&r, buf, len);
 	free(buf);
 	free(r.reported);
 	return 0;
+}
+
+void pg_ini_parse(const char *text, size_t len, const struct pg_ini_handler *h, void *ctx)
+{
+	struct reading r;
+
+	memset(&r, 0, sizeof(r));
+	r.h = h;
+	r.ctx = ctx;
+	parse(&r, text, len);
+	free(r.reported);
 }

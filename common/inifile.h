@@ -50,4 +50,7 @@ struct pg_ini_handler {
  */
 int pg_ini_read(const char *path, const struct pg_ini_handler *h, void *ctx);
 
+/* The same over TEXT[0..LEN), text built into pushgate: no file, no permissions. */
+void pg_ini_parse(const char *text, size_t len, const struct pg_ini_handler *h, void *ctx);
+
 #endif

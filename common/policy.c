@@ -94,20 +94,26 @@ static int needs_fold(const char *s)
  * the section says `case = sensitive`, a spelling that folds to a
  * protected name is protected as that name.
  */
+/* Path rules and [secrets] name refs in full (refs = refs/heads/...); the rest below their root. */
+static int full_refs(const struct pg_rule *r)
+{
+	return r->kind == PG_RULE_PATH || r->kind == PG_RULE_SECRETS;
+}
+
 static int ref_matches(const struct pg_rule *r, const char *pattern, const char *ref)
 {
 	struct pg_buf fref = PG_BUF_INIT, fpat = PG_BUF_INIT;
 	const char *name;
 	int m;
 
-	name = r->kind == PG_RULE_PATH ? ref : ref_short(r, ref);
+	name = full_refs(r) ? ref : ref_short(r, ref);
 	if (name && pg_glob_match(pattern, name))
 		return 1;
 	if (r->case_sensitive || (!needs_fold(ref) && !needs_fold(pattern)))
 		return 0;
 	pg_path_fold(&fref, ref, strlen(ref));
 	pg_path_fold_pattern(&fpat, pattern);
-	name = r->kind == PG_RULE_PATH ? fref.ptr : ref_short(r, fref.ptr);
+	name = full_refs(r) ? fref.ptr : ref_short(r, fref.ptr);
 	m = name && pg_glob_match(fpat.ptr, name);
 	pg_buf_free(&fref);
 	pg_buf_free(&fpat);
@@ -118,7 +124,7 @@ int pg_rule_applies(const struct pg_rule *r, const char *ref, const char *repo)
 {
 	if (r->nrepos && !any_glob(r->repos, r->nrepos, repo))
 		return 0;
-	if (r->kind != PG_RULE_PATH)
+	if (!full_refs(r))
 		return ref_matches(r, r->pattern, ref);
 	if (!r->nrefs)
 		return 1;
@@ -385,6 +391,7 @@ void pg_verdict_clear(struct pg_verdict *v)
 			free(v->findings[i].lines[j]);
 		free(v->findings[i].lines);
 		free(v->findings[i].reason);
+		free(v->findings[i].log_reason);
 	}
 	free(v->findings);
 	for (size_t i = 0; i < v->napplied; i++)

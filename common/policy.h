@@ -35,6 +35,7 @@ struct pg_finding {
 	int notice;			/* with warn: an exception granted (break-glass),
 					 * logged by post-receive, not as a warning */
 	char *reason;			/* after "REJECTED <ref>: " */
+	char *log_reason;		/* what the release log says instead; NULL: reason */
 	char **lines;			/* what was found, the way forward */
 	size_t nlines;
 };

@@ -241,9 +241,15 @@ static int compare_entry(struct changes *ch, const char *name, const git_tree_en
 	/* A file appeared, changed, or (no file here now) went away. */
 	if (report && any_file && !excused(ch->how, result, basev, parent, nparents, as_file)) {
 		const git_tree_entry *now = as_file(result);
+		struct pg_path_change c = { ch->path.ptr, ch->path.len, 0, NULL, 1 };
 
-		rc = ch->v->path(ch->path.ptr, ch->path.len,
-				 now ? (unsigned)git_tree_entry_filemode(now) : 0, ch->arg);
+		if (now) {
+			c.mode = (unsigned)git_tree_entry_filemode(now);
+			c.id = git_tree_entry_id(now);
+		}
+		for (i = 0; i < nparents && c.added; i++)
+			c.added = !as_file(parent[i]);
+		rc = ch->v->path(&c, ch->arg);
 		if (rc)
 			goto out;
 	}

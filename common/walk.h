@@ -35,16 +35,24 @@ struct pg_pathwalk;
 struct pg_pathwalk *pg_pathwalk_new(git_repository *repo);
 void pg_pathwalk_free(struct pg_pathwalk *pw);
 
+/* One changed path of a commit. */
+struct pg_path_change {
+	const char *path;	/* full from the top of the tree (bytes, not
+				 * necessarily UTF-8; no quoting) */
+	size_t len;
+	unsigned mode;		/* what the commit leaves there; 0: no file now (a
+				 * symlink or submodule may stand where a directory would be) */
+	const git_oid *id;	/* its blob (or submodule commit); NULL with mode 0 */
+	int added;		/* no parent has a file, symlink or submodule there */
+};
+
 /* What the walk of one commit's paths calls. */
 struct pg_path_visitor {
 	/*
-	 * Every changed path, full from the top of the tree (bytes, not
-	 * necessarily UTF-8; no quoting), and the mode the commit leaves
-	 * there (0: no file there now; a symlink or submodule may stand where
-	 * a directory would be).  0 to go on, 1 to stop (this commit needs no
+	 * Every changed path.  0 to go on, 1 to stop (this commit needs no
 	 * more paths), -1 for an error.  NULL: names only.
 	 */
-	int (*path)(const char *path, size_t len, unsigned mode, void *arg);
+	int (*path)(const struct pg_path_change *c, void *arg);
 	/*
 	 * Before reading a changed directory DIR: 1 to be told about the
 	 * paths inside, 0 when nothing below it can matter.  NULL: look

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what pushgate builds and tests with, from Debian 12's packages.
 # tzdata: the zone database windows and freezes are read in.
+# libvectorscan-dev: Hyperscan's API for secret scanning; libpcre2-dev: the
+# capture group of each match.
 # Used by demo.sh and .ci/run; needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential pkg-config git
       libgit2-dev libinih-dev libssh2-1-dev libssl-dev libcmocka-dev
+      libvectorscan-dev libpcre2-dev
       openssh-client openssh-server tzdata)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -18,11 +18,10 @@
 static struct pg_pathwalk *pw;
 static enum pg_merge_rule how = PG_MERGE_PARENTS;
 
-static int on_path(const char *path, size_t len, unsigned mode, void *arg)
+static int on_path(const struct pg_path_change *c, void *arg)
 {
 	(void)arg;
-	(void)mode;
-	fwrite(path, 1, len, stdout);
+	fwrite(c->path, 1, c->len, stdout);
 	putchar('\n');
 	return 0;
 }

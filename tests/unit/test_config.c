@@ -15,7 +15,10 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "allowlist.h"
 #include "config.h"
+#include "policy.h"
+#include "secrules.h"
 #include "identity.h"
 
 /*
@@ -874,7 +877,7 @@ static void test_not_supported_yet(void **state)
 	(void)state;
 	expect_one("[branch \"main\"]\npush = a\napprovals = 2\n", 3,
 		   "'approvals' is not supported yet");
-	expect_one("[path \"**\"]\nmax_size = 10M\n", 2, "'max_size' is not supported yet");
+	expect_one("[branch \"main\"]\napprovers = @x\n", 2, "'approvers' is not supported yet");
 	/* A key of a later version in the wrong section is still misplaced. */
 	expect_one("[tag \"v*\"]\napprovals = 2\n", 2, "'approvals' does not belong in");
 
@@ -891,6 +894,99 @@ static void test_not_supported_yet(void **state)
 	expect_diag(cfg, "c.ini", 3, "'require_push_cert' is not supported yet");
 	expect_diag(cfg, "c.ini", 4, "'approvers' is not supported yet");
 	expect_diag(cfg, "c.ini", 5, "unknown key 'bogus'");
+	pg_config_free(cfg);
+}
+
+/* [secrets], its rules and allowlist; [path] max_size and name. */
+static void test_content_rules(void **state)
+{
+	struct pg_config *cfg;
+	const struct pg_rule *r;
+
+	(void)state;
+	write_file("rules.ini", "[rule \"internal-token\"]\nregex = \\bitk_([a-z0-9]{24})\\b\n"
+		   "keywords = itk_\nentropy = 3\npaths = src/**\nhelp = Rotate it.\n");
+	write_file("secrets.allow", "# reviewed\n"
+		   "0123456789abcdef0123456789abcdef01234567:jwt:3  # a test token\n");
+	write_file("c.ini", "[group \"sec\"]\nmembers = carol\n"
+		   "[secrets]\nrules = builtin,\n  rules.ini\nallow = secrets.allow\n"
+		   "paths = !**/testdata/**, src/**\nrefs = refs/heads/*\nrepos = acme/*\n"
+		   "bypass = none\nmode = warn\ncontrol = ISO27001:8.33\nhelp = see the wiki\n"
+		   "[path \"**\"]\nmax_size = 10M\nname = ^[^ ]+$\n"
+		   "[path \"assets/**\"]\nmax_size = 512k\n");
+	cfg = load_ok("c.ini");
+	assert_non_null(cfg->secrets);
+	assert_int_equal(cfg->secrets->builtin, 1);
+	assert_int_equal(cfg->secrets->nrule_files, 1);
+	assert_string_equal(cfg->secrets->rule_files[0].value, path_of("rules.ini"));
+	assert_int_equal(cfg->secrets->set->n, 21);	/* 20 builtin and one */
+	assert_string_equal(cfg->secrets->set->rules[20].name, "internal-token");
+	assert_int_equal(cfg->secrets->allowed->n, 1);
+	r = &cfg->secrets->rule;
+	assert_int_equal(r->kind, PG_RULE_SECRETS);
+	assert_int_equal(r->mode, PG_MODE_WARN);
+	assert_int_equal(r->npaths, 2);
+	assert_string_equal(r->paths[0], "!**/testdata/**");
+	assert_int_equal(pg_rule_applies(r, "refs/heads/x", "acme/app"), 1);
+	assert_int_equal(pg_rule_applies(r, "refs/tags/v1", "acme/app"), 0);
+	assert_int_equal(pg_rule_applies(r, "refs/heads/x", "other/app"), 0);
+	assert_int_equal(r->bypass.nobody, 1);
+	assert_int_equal(cfg->rules[0].max_size, 10ull << 20);
+	assert_non_null(cfg->rules[0].name.text);
+	assert_int_equal(cfg->rules[1].max_size, 512ull << 10);
+	pg_config_free(cfg);
+
+	/* No rules key: the builtin set. */
+	write_file("c.ini", "[secrets]\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->secrets->set->n, 20);
+	pg_config_free(cfg);
+
+	expect_one("[secrets]\n[secrets]\n", 2, "[secrets] is given twice (first at");
+	expect_one("[secrets \"x\"]\n", 1, "section [secrets] takes no argument");
+	expect_one("[secrets]\nwrite = alice\n", 2, "'write' does not belong in [secrets]");
+	expect_one("[path \"**\"]\nbypass = alice\n", 2, "'bypass' does not belong in");
+	expect_one("[secrets]\nrules = nothere.ini\n", 2, "rules ");
+	expect_one("[secrets]\nallow = nothere.allow\n", 2, "allow ");
+	write_file("c.ini", "[secrets]\nbypass = @nobody\n");
+	cfg = load_bad("c.ini");
+	expect_diag(cfg, "c.ini", 2, "undefined group @nobody");
+	pg_config_free(cfg);
+	expect_one("[secrets]\nbypass = alice\n", 2, "bypass needs [core] release_log");
+	expect_one("[secrets]\npaths = src/[\n", 2, "paths: glob pattern");
+	expect_one("[secrets]\nrules = builtin\nrules = builtin\n", 3, "'rules' is given twice");
+	expect_one("[path \"**\"]\nmax_size = 10X\n", 2, "max_size must be a positive size");
+	expect_one("[path \"**\"]\nmax_size = 0\n", 2, "max_size must be a positive size");
+	expect_one("[path \"**\"]\nmax_size = -5M\n", 2, "max_size must be a positive size");
+	expect_one("[path \"**\"]\nmax_size = 99999999999999G\n", 2,
+		   "max_size must be a positive size");
+	expect_one("[path \"**\"]\nname = ([a-z\n", 2, "name");
+	/* A rules file's problem is at the rules file's line. */
+	write_file("rules.ini", "[rule \"r\"]\nregex = (a)(b)\n");
+	write_file("c.ini", "[secrets]\nrules = rules.ini\n");
+	cfg = load_bad("c.ini");
+	expect_diag(cfg, "rules.ini", 2, "2 capture groups");
+	pg_config_free(cfg);
+	/* So is a malformed allowlist line; one without a comment is a warning. */
+	write_file("secrets.allow", "not a fingerprint\n");
+	write_file("c.ini", "[secrets]\nallow = secrets.allow\n");
+	cfg = load_bad("c.ini");
+	expect_diag(cfg, "secrets.allow", 1, "not a fingerprint");
+	pg_config_free(cfg);
+	write_file("secrets.allow", "0123456789abcdef0123456789abcdef01234567:jwt:3\n");
+	cfg = load_ok("c.ini");
+	expect_warning(cfg, "secrets.allow", 1, "fingerprint without a comment");
+	pg_config_free(cfg);
+	/* A rules file anyone may write could switch scanning off. */
+	write_bytes("rules.ini", "[rule \"r\"]\nregex = a\n", 22, 0666);
+	write_file("c.ini", "[secrets]\nrules = rules.ini\n");
+	cfg = load_bad("c.ini");
+	expect_diag(cfg, "c.ini", 2, "rules ");
+	pg_config_free(cfg);
+	/* break_glass names groups too (a sibling of bypass). */
+	write_file("c.ini", "[branch \"main\"]\nwindow = Mon 08:00-16:00\nbreak_glass = @oncall\n");
+	cfg = load_bad("c.ini");
+	expect_diag(cfg, "c.ini", 3, "undefined group @oncall");
 	pg_config_free(cfg);
 }
 
@@ -2188,6 +2284,7 @@ int main(void)
 		T(test_duplicate_key),
 		T(test_not_supported_yet),
 		T(test_change_control),
+		T(test_content_rules),
 		T(test_pattern_below_refs),
 		T(test_bad_glob),
 		T(test_long_line),

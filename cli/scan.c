@@ -1,0 +1,154 @@
+/*
+ * pushgate scan: the [secrets] rules over existing history, for adopting a
+ * repository.  Each finding is printed as a line of an allowlist, its
+ * fingerprint then a comment saying where it is, so that an admin who
+ * decides a finding may stay can paste its line into [secrets] allow.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "cli.h"
+#include "config.h"
+#include "content.h"
+#include "engine.h"
+#include "error.h"
+#include "escape.h"
+#include "gitinit.h"
+#include "secrules.h"
+
+static const char usage[] = "usage: pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n";
+
+struct counts {
+	size_t findings;
+};
+
+static int print_finding(const struct pg_secret_finding *f, void *arg)
+{
+	struct counts *n = arg;
+	struct pg_buf line = PG_BUF_INIT, esc = PG_BUF_INIT;
+	char abbrev[8];
+
+	git_oid_tostr(abbrev, sizeof(abbrev), f->commit);
+	pg_buf_printf(&line, "%s  # %s %s:%zu %s %s", f->fingerprint, abbrev, f->path, f->line,
+		      f->rule, f->masked);
+	/* Paths and the shown bytes of a secret came from pushers. */
+	pg_escape_puts(&esc, line.ptr);
+	printf("%s\n", esc.ptr);
+	pg_buf_free(&esc);
+	pg_buf_free(&line);
+	n->findings++;
+	return 0;
+}
+
+/* REV-RANGE as git rev-list takes one: A..B, or one revision; none: every ref. */
+static int push_range(git_revwalk *w, git_repository *repo, const char *range)
+{
+	git_revspec spec;
+	int rc;
+
+	if (!range)
+		return git_revwalk_push_glob(w, "refs/*");
+	if (strstr(range, ".."))
+		return git_revwalk_push_range(w, range);
+	if (git_revparse(&spec, repo, range) < 0)
+		return -1;
+	rc = git_revwalk_push(w, git_object_id(spec.from));
+	git_object_free(spec.from);
+	git_object_free(spec.to);
+	return rc;
+}
+
+int pg_cmd_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "git-dir", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *given = NULL, *git_dir = NULL, *range = NULL;
+	struct pg_config *cfg = NULL, *builtin = NULL;
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	struct counts n = { 0 };
+	size_t allowed = 0, blobs = 0;
+	char *path = NULL, *tried = NULL;
+	int c, rc = PG_EXIT_USAGE;
+
+	while ((c = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		if (c == 'c')
+			given = optarg;
+		else if (c == 'g')
+			git_dir = optarg;
+		else {
+			fputs(usage, stderr);
+			return PG_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		range = argv[optind++];
+	if (!git_dir || optind != argc) {
+		fputs(usage, stderr);
+		return PG_EXIT_USAGE;
+	}
+	pg_git_init();
+	if (git_repository_open_bare(&repo, git_dir) < 0 &&
+	    git_repository_open(&repo, git_dir) < 0) {
+		fprintf(stderr, "pushgate scan: cannot open %s: %s\n", git_dir,
+			git_error_last() ? git_error_last()->message : "?");
+		goto out;
+	}
+	path = pg_config_locate(given, repo, &tried);
+	if (path && pg_config_load(&cfg, path) < 0) {
+		fprintf(stderr, "pushgate scan: %s is invalid; pushgate check -c %s says why\n",
+			path, path);
+		goto out;
+	}
+	if (!cfg || !cfg->secrets) {
+		/* No [secrets] to follow: pushgate's own rules. */
+		builtin = pg_xcalloc(1, sizeof(*builtin));
+		builtin->secrets = pg_xcalloc(1, sizeof(*builtin->secrets));
+		builtin->secrets->set = pg_secrules_new();
+		pg_secrules_add_builtin(builtin->secrets->set);
+		fprintf(stderr, "pushgate scan: %s; using the builtin rules\n",
+			path ? "the configuration has no [secrets]" : "no configuration found");
+	}
+	if (pg_secrules_compile((builtin ? builtin : cfg)->secrets->set) < 0) {
+		fprintf(stderr, "pushgate scan: %s\n", pg_error_last());
+		goto out;
+	}
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    push_range(walk, repo, range) < 0) {
+		fprintf(stderr, "pushgate scan: %s: %s\n", range ? range : "refs",
+			git_error_last() ? git_error_last()->message : "?");
+		goto out;
+	}
+	if (pg_content_scan(repo, builtin ? builtin : cfg, walk, print_finding, &n, &allowed,
+			    &blobs) < 0) {
+		fprintf(stderr, "pushgate scan: %s\n", pg_error_last());
+		goto out;
+	}
+	fprintf(stderr, "pushgate scan: %zu finding%s in %zu blob%s read", n.findings,
+		n.findings == 1 ? "" : "s", blobs, blobs == 1 ? "" : "s");
+	if (allowed)
+		fprintf(stderr, " (%zu more allowed)", allowed);
+	fputc('\n', stderr);
+	rc = n.findings ? PG_EXIT_NO : PG_EXIT_OK;
+out:
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	if (builtin) {
+		pg_secrules_free(builtin->secrets->set);
+		free(builtin->secrets);
+		free(builtin);
+	}
+	pg_config_free(cfg);
+	free(path);
+	free(tried);
+	pg_git_shutdown();
+	return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * Content rules: [secrets] scanning and [path] max_size and name, over
+ * what a push adds.  They look at every path that a new commit adds or
+ * changes (walk.h), so a secret added in one commit and deleted in the
+ * next was still pushed, and a merge's own ("evil") change is read too.
+ * Each blob is read once a push, however many commits and refs bring it.
+ */
+#ifndef PG_CONTENT_H
+#define PG_CONTENT_H
+
+#include <git2.h>
+
+#include "config.h"
+#include "policy.h"
+#include "update.h"
+
+#define PG_SECRET_OK "secret-ok"	/* -o secret-ok=REASON */
+#define PG_CONTENT_SHOWN 20		/* findings listed per block */
+
+/* What one push learned about blobs: read once, for every ref. */
+struct pg_content_memo;
+
+struct pg_content_memo *pg_content_memo_new(void);
+void pg_content_memo_free(struct pg_content_memo *m);
+
+struct pg_content_checks {
+	git_repository *repo;
+	const struct pg_config *cfg;
+	const char *repo_name;
+	const char *user;		/* NULL: not identified */
+	const char *secret_ok;		/* -o secret-ok=REASON as pushed; NULL: none */
+	int skip_path_rules;		/* an import: max_size and name do not apply */
+	struct pg_content_memo *memo;	/* required */
+};
+
+/* 1 when a content rule of CFG applies to REF in REPO. */
+int pg_content_applies(const struct pg_config *cfg, const char *ref, const char *repo);
+
+/*
+ * Check what update U (a CHANGE, classified) brings against the content
+ * rules that apply, adding findings to V.  The commits read are the ones
+ * no ref reached before the push that the same rules cover, nor U's old
+ * tip.  0, or -1 on an internal error (pg_error_set): fail closed.
+ */
+int pg_content_check(const struct pg_content_checks *c, const struct pg_update *u,
+		     enum pg_change change, struct pg_verdict *v);
+
+/*
+ * `pushgate scan`: every blob that the commits of WALK change (walked as
+ * given: pushed and hidden by the caller), scanned with the [secrets] of
+ * CFG once each, each finding passed to FN with its commit, path and
+ * fingerprint; allowed fingerprints are counted in *allowed, not passed.
+ * 0, or -1 (pg_error_set).
+ */
+struct pg_secret_finding {
+	const git_oid *commit;
+	const char *path;
+	size_t line;
+	const char *rule;
+	const char *masked;
+	const char *fingerprint;
+};
+
+int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwalk *walk,
+		    int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
+		    size_t *allowed, size_t *blobs);
+
+#endif
