@@ -74,7 +74,7 @@ int pg_cmd_scan(int argc, char **argv)
 	git_repository *repo = NULL;
 	git_revwalk *walk = NULL;
 	struct counts n = { 0 };
-	size_t allowed = 0, blobs = 0;
+	struct pg_scan_stats st = { 0 };
 	char *path = NULL, *tried = NULL;
 	int c, rc = PG_EXIT_USAGE;
 
@@ -127,16 +127,16 @@ int pg_cmd_scan(int argc, char **argv)
 			git_error_last() ? git_error_last()->message : "?");
 		goto out;
 	}
-	if (pg_content_scan(repo, builtin ? builtin : cfg, walk, print_finding, &n, &allowed,
-			    &blobs) < 0) {
+	if (pg_content_scan(repo, builtin ? builtin : cfg, walk, print_finding, &n, &st) < 0) {
 		fprintf(stderr, "pushgate scan: %s\n", pg_error_last());
 		goto out;
 	}
 	fprintf(stderr, "pushgate scan: %zu finding%s in %zu blob%s read", n.findings,
-		n.findings == 1 ? "" : "s", blobs, blobs == 1 ? "" : "s");
-	if (allowed)
-		fprintf(stderr, " (%zu more allowed)", allowed);
-	fputc('\n', stderr);
+		n.findings == 1 ? "" : "s", st.blobs, st.blobs == 1 ? "" : "s");
+	if (st.allowed)
+		fprintf(stderr, " (%zu more allowed)", st.allowed);
+	fprintf(stderr, "; %.1f MB, read in %.0f ms, scanned in %.0f ms\n",
+		(double)st.bytes / 1e6, st.read_ms, st.scan_ms);
 	rc = n.findings ? PG_EXIT_NO : PG_EXIT_OK;
 out:
 	git_revwalk_free(walk);

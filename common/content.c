@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 
 struct dirty {
 	git_oid blob;
@@ -40,6 +41,8 @@ struct pg_content_memo {
 	struct pg_known_refs refs;
 	struct pg_pathwalk *pw;
 	int hardened;
+	unsigned long long bytes;
+	double read_ms, scan_ms;
 };
 
 /* Offending paths of one kind, the first PG_CONTENT_SHOWN kept as lines. */
@@ -204,6 +207,14 @@ static void harden(struct pg_content_memo *m)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 /* Read blob ID and scan it, once a push; its matches, or NULL for none. */
 static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_hits **out)
 {
@@ -211,6 +222,7 @@ static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_
 	struct pg_secret_hits hits = { NULL, 0 };
 	git_odb_object *obj = NULL;
 	const unsigned char *data;
+	double t0, t1;
 	size_t len;
 
 	*out = NULL;
@@ -221,6 +233,7 @@ static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_
 	if (pg_secrules_compile_cached(run->sec->set, run->cache_dir) < 0)
 		return -1;
 	harden(m);
+	t0 = now_ms();
 	if (git_odb_read(&obj, run->odb, id) < 0) {
 		pg_error_set("cannot read blob %s: %s", git_oid_tostr_s(id),
 			     git_error_last() ? git_error_last()->message : "?");
@@ -229,11 +242,15 @@ static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_
 	data = git_odb_object_data(obj);
 	len = git_odb_object_size(obj);
 	pg_oidset_add(m->read, id);
+	t1 = now_ms();
+	m->read_ms += t1 - t0;
+	m->bytes += len;
 	if (!pg_secscan_binary(data, len) && pg_secscan(run->sec->set, data, len, &hits) < 0) {
 		git_odb_object_free(obj);
 		return -1;
 	}
 	git_odb_object_free(obj);
+	m->scan_ms += now_ms() - t1;
 	if (!hits.n)
 		return 0;
 	m->dirty = pg_xrealloc(m->dirty, (m->ndirty + 1) * sizeof(*m->dirty));
@@ -629,7 +646,7 @@ int pg_content_check(const struct pg_content_checks *c, const struct pg_update *
 
 int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwalk *walk,
 		    int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
-		    size_t *allowed, size_t *blobs)
+		    struct pg_scan_stats *stats)
 {
 	struct pg_content_memo *m = pg_content_memo_new();
 	struct run run;
@@ -662,8 +679,11 @@ int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwa
 			     git_error_last() ? git_error_last()->message : "?");
 		rc = -1;
 	}
-	*allowed = run.allowed;
-	*blobs = pg_oidset_count(m->read);
+	stats->allowed = run.allowed;
+	stats->blobs = pg_oidset_count(m->read);
+	stats->bytes = m->bytes;
+	stats->read_ms = m->read_ms;
+	stats->scan_ms = m->scan_ms;
 	git_odb_free(run.odb);
 	run_free(&run);
 	pg_content_memo_free(m);

@@ -49,7 +49,7 @@ int pg_content_check(const struct pg_content_checks *c, const struct pg_update *
  * `pushgate scan`: every blob that the commits of WALK change (walked as
  * given: pushed and hidden by the caller), scanned with the [secrets] of
  * CFG once each, each finding passed to FN with its commit, path and
- * fingerprint; allowed fingerprints are counted in *allowed, not passed.
+ * fingerprint; allowed fingerprints are counted in STATS, not passed.
  * 0, or -1 (pg_error_set).
  */
 struct pg_secret_finding {
@@ -61,8 +61,17 @@ struct pg_secret_finding {
 	const char *fingerprint;
 };
 
+/* What a scan read, and where its time went. */
+struct pg_scan_stats {
+	size_t blobs;			/* read, once each */
+	size_t allowed;			/* findings the allowlist accepted */
+	unsigned long long bytes;	/* of those blobs */
+	double read_ms;			/* inflating them */
+	double scan_ms;			/* matching them */
+};
+
 int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwalk *walk,
 		    int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
-		    size_t *allowed, size_t *blobs);
+		    struct pg_scan_stats *stats);
 
 #endif

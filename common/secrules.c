@@ -15,12 +15,12 @@
 #include "inifile.h"
 #include "pathname.h"
 #include "readfile.h"
-#include "releaselog.h"
 
 #include <hs/hs.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -414,7 +414,7 @@ int pg_secrules_compile(struct pg_secrules *s)
 	return rc;
 }
 
-#define CACHE_MAGIC "pushgate hsdb 1\n"
+#define CACHE_MAGIC "pushgate hsdb 2\n"
 #define CACHE_MAX (64u << 20)
 
 static double ms_since(const struct timespec *t0)
@@ -425,37 +425,44 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* What the database is made of: every rule's regex, in order, and the engine's version. */
-static void rules_hash(const struct pg_secrules *s, char hex[65])
+/*
+ * What the database is made of: the engine's version and every rule's
+ * regex, in order (a regex holds no newline).  The cache file holds it in
+ * full and is used only when it is the same; a 64-bit FNV-1a of it names
+ * the file.  (No cryptographic hash: loading OpenSSL's configuration for
+ * one would cost a push more than the cache saves.)
+ */
+static void rules_key(const struct pg_secrules *s, struct pg_buf *key, char name[17])
 {
-	struct pg_buf b = PG_BUF_INIT;
+	unsigned long long h = 1469598103934665603ull;
 
-	pg_buf_printf(&b, "%s\n%s\n", CACHE_MAGIC, hs_version());
+	pg_buf_printf(key, "%s%s\n", CACHE_MAGIC, hs_version());
 	for (size_t i = 0; i < s->n; i++) {
-		pg_buf_puts(&b, s->rules[i].regex ? s->rules[i].regex : "");
-		pg_buf_putc(&b, '\n');
+		pg_buf_puts(key, s->rules[i].regex ? s->rules[i].regex : "");
+		pg_buf_putc(key, '\n');
 	}
-	pg_log_line_hash(hex, b.ptr, b.len);
-	pg_buf_free(&b);
+	pg_buf_putc(key, '\n');	/* the end of the key */
+	for (size_t i = 0; i < key->len; i++)
+		h = (h ^ (unsigned char)key->ptr[i]) * 1099511628211ull;
+	snprintf(name, 17, "%016llx", h);
 }
 
-/* The cached database at S->cache, if it is there, sound, safe and ours. */
-static int cache_load(struct pg_secrules *s, const char *hex)
+/* The cached database at S->cache, if it is there, sound, safe and for KEY. */
+static int cache_load(struct pg_secrules *s, const struct pg_buf *key)
 {
 	struct pg_buf why = PG_BUF_INIT;
 	hs_database_t *db = NULL;
 	hs_scratch_t *scratch = NULL;
-	size_t len, head = strlen(CACHE_MAGIC) + 65;
 	struct stat st;
+	size_t len;
 	char *data;
 	int rc = -1;
 
 	if (pg_file_read(s->cache, CACHE_MAX, &data, &len, &st) < 0)
 		return -1;
-	if (pg_file_owner_only(s->cache, &st, S_IWGRP | S_IWOTH, &why) == 0 && len > head &&
-	    !memcmp(data, CACHE_MAGIC, strlen(CACHE_MAGIC)) &&
-	    !memcmp(data + strlen(CACHE_MAGIC), hex, 64) && data[head - 1] == '\n' &&
-	    hs_deserialize_database(data + head, len - head, &db) == HS_SUCCESS) {
+	if (pg_file_owner_only(s->cache, &st, S_IWGRP | S_IWOTH, &why) == 0 && len > key->len &&
+	    !memcmp(data, key->ptr, key->len) &&
+	    hs_deserialize_database(data + key->len, len - key->len, &db) == HS_SUCCESS) {
 		if (hs_alloc_scratch(db, &scratch) == HS_SUCCESS) {
 			s->db = db;
 			s->scratch = scratch;
@@ -469,8 +476,8 @@ static int cache_load(struct pg_secrules *s, const char *hex)
 	return rc;
 }
 
-/* Write S's database to S->cache: a new file, renamed into place. */
-static int cache_write(const struct pg_secrules *s, const char *hex)
+/* Write KEY and S's database to S->cache: a new file, renamed into place. */
+static int cache_write(const struct pg_secrules *s, const struct pg_buf *key)
 {
 	struct pg_buf tmp = PG_BUF_INIT;
 	char *bytes = NULL;
@@ -482,8 +489,7 @@ static int cache_write(const struct pg_secrules *s, const char *hex)
 	pg_buf_printf(&tmp, "%s.%ld.tmp", s->cache, (long)getpid());
 	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd >= 0) {
-		int ok = write(fd, CACHE_MAGIC, strlen(CACHE_MAGIC)) == (ssize_t)strlen(CACHE_MAGIC) &&
-			 write(fd, hex, 64) == 64 && write(fd, "\n", 1) == 1 &&
+		int ok = write(fd, key->ptr, key->len) == (ssize_t)key->len &&
 			 write(fd, bytes, len) == (ssize_t)len;
 
 		if (close(fd) == 0 && ok && rename(tmp.ptr, s->cache) == 0)
@@ -498,8 +504,10 @@ static int cache_write(const struct pg_secrules *s, const char *hex)
 
 int pg_secrules_compile_cached(struct pg_secrules *s, const char *dir)
 {
+	struct pg_buf key = PG_BUF_INIT, path = PG_BUF_INIT;
 	struct timespec t0;
-	char hex[65];
+	char name[17];
+	int rc = 0;
 
 	if (s->db || !dir)
 		return pg_secrules_compile(s);
@@ -507,23 +515,20 @@ int pg_secrules_compile_cached(struct pg_secrules *s, const char *dir)
 		if (!s->rules[i].ok)
 			return pg_secrules_compile(s);	/* says which */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rules_hash(s, hex);
+	rules_key(s, &key, name);
+	pg_buf_printf(&path, "%s/pushgate-secrets.%s.hsdb", dir, name);
 	free(s->cache);
-	{
-		struct pg_buf b = PG_BUF_INIT;
-
-		pg_buf_printf(&b, "%s/pushgate-secrets.%.16s.hsdb", dir, hex);
-		s->cache = pg_buf_detach(&b);
-	}
-	if (cache_load(s, hex) == 0) {
+	s->cache = pg_buf_detach(&path);
+	if (cache_load(s, &key) == 0) {
 		s->cache_state = PG_CACHE_LOADED;
 		s->compile_ms = ms_since(&t0);
-		return 0;
+	} else if (pg_secrules_compile(s) < 0) {
+		rc = -1;
+	} else {
+		s->cache_state = cache_write(s, &key) == 0 ? PG_CACHE_WRITTEN : PG_CACHE_UNWRITABLE;
 	}
-	if (pg_secrules_compile(s) < 0)
-		return -1;
-	s->cache_state = cache_write(s, hex) == 0 ? PG_CACHE_WRITTEN : PG_CACHE_UNWRITABLE;
-	return 0;
+	pg_buf_free(&key);
+	return rc;
 }
 
 static void free_strs(char **a, size_t n)

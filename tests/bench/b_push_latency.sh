@@ -3,8 +3,11 @@
 # file:// goes, interleaved, into three bare repositories: one with no hooks
 # (the floor), one whose three hooks are /bin/true (what git spends starting
 # any three hooks), and one with pushgate's hooks and a typical policy.
-# Medians of N pushes each.  Then each hook binary alone, N runs, against
-# /bin/true started the same way.
+# Each push's commit changes one file.  Medians of N pushes each.  Then
+# each hook binary alone, N runs, against /bin/true started the same way;
+# pre-receive also with windows and a freeze, and with [secrets] on (its
+# compiled rules cached, as pushgate check leaves them; what compiling
+# them costs a push without the cache is the time check reports).
 set -eu
 build=$1
 N=${N:-61}
@@ -49,6 +52,16 @@ win=$T/change-control.ini
 } >"$win"
 chmod 0644 "$win"
 
+# The same policy with secret scanning (builtin rules) and content limits.
+sec=$T/secrets/pushgate.ini
+mkdir -p "$T/secrets"
+{
+	cat "$PUSHGATE_CONFIG"
+	printf '[secrets]\nrules = builtin\n[path "**"]\nmax_size = 10M\nname = ^[^ ]+$\n'
+} >"$sec"
+chmod 0644 "$sec"
+compiled=$("$build/pushgate" check -c "$sec" | sed -n 's/.*\[secrets\]: [0-9]* rules, compiled in \([0-9.]*\) ms.*/\1/p')
+
 git init -q "$T/w"
 cd "$T/w"
 git commit -q --allow-empty -m base
@@ -56,7 +69,9 @@ for r in plain noop pushgate; do git push -q "$T/$r.git" main; done
 
 median() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] / 1000}'; }
 for i in $(seq 1 "$N"); do
-	git commit -q --allow-empty -m "c$i"
+	echo "line $i of the notes, password = none" >>notes.txt
+	git add notes.txt
+	git commit -q -m "c$i"
 	for r in plain noop pushgate; do
 		t0=${EPOCHREALTIME/./}
 		git push -q "$T/$r.git" main
@@ -81,6 +96,7 @@ run() {
 run true /bin/true
 run pre "$build/hooks/pre-receive"
 PUSHGATE_CONFIG=$win run prewin "$build/hooks/pre-receive"
+PUSHGATE_CONFIG=$sec run presec "$build/hooks/pre-receive"
 run upd "$build/hooks/update" refs/heads/main "$prev" "$tip"
 run post "$build/hooks/post-receive"
 
@@ -88,7 +104,8 @@ p=$(median "$T/plain.us") n=$(median "$T/noop.us") g=$(median "$T/pushgate.us")
 awk -v p="$p" -v n="$n" -v g="$g" -v N="$N" \
     -v t="$(median "$T/true.us")" -v a="$(median "$T/pre.us")" \
     -v b="$(median "$T/upd.us")" -v c="$(median "$T/post.us")" \
-    -v w="$(median "$T/prewin.us")" 'BEGIN {
+    -v w="$(median "$T/prewin.us")" -v x="$(median "$T/presec.us")" \
+    -v y="${compiled:-?}" 'BEGIN {
 	printf "push latency: one-commit fast-forward over file://, median of %d\n", N
 	printf "  no hooks (floor)           %6.2f ms\n", p
 	printf "  three /bin/true hooks      %6.2f ms  (+%.2f ms: git starting three hooks)\n", n, n - p
@@ -97,4 +114,6 @@ awk -v p="$p" -v n="$n" -v g="$g" -v N="$N" \
 	printf "  each hook alone, over /bin/true (%.2f ms):\n", t
 	printf "    pre-receive %+.2f ms   update %+.2f ms   post-receive %+.2f ms\n", a - t, b - t, c - t
 	printf "    pre-receive with windows and a freeze %+.2f ms (%+.2f ms for them)\n", w - t, w - a
+	printf "    pre-receive with [secrets], max_size, name %+.2f ms (%+.2f ms for them)\n", x - t, x - a
+	printf "      (from the compiled-rules cache; compiling them takes %s ms)\n", y
 }'
