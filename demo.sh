@@ -61,6 +61,10 @@ help    = Changes to main go through a pull request.
 [path "secrets/**"]
 deny    = yes
 
+[secrets]                         ; secret scanning of every new commit
+rules   = builtin
+control = ISO27001:8.33
+
 [tag "v*"]
 create  = @release
 release = yes
@@ -98,6 +102,13 @@ git reset -q --hard origin/main
 mkdir -p secrets && echo "hunter2" > secrets/db.txt && git add secrets
 git commit -q -m "CHG-3: add the database password"
 say "alice commits a file under secrets/: refused, whoever pushes"
+PUSHGATE_USER=alice git push origin main || echo "(git push exited $?)"
+git reset -q --hard origin/main
+
+printf 'aws_access_key_id = AK%s\n' "IAZ7QF3KXM2PLN4W5R" >deploy.env
+git add deploy.env && git commit -q -m "CHG-4: deploy settings"
+git rm -q deploy.env && git commit -q -m "CHG-5: oops, take the key out again"
+say "alice adds an AWS key and deletes it in the next commit: refused, it was pushed"
 PUSHGATE_USER=alice git push origin main || echo "(git push exited $?)"
 git reset -q --hard origin/main
 

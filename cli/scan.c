@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -42,6 +43,41 @@ static int print_finding(const struct pg_secret_finding *f, void *arg)
 	pg_buf_free(&line);
 	n->findings++;
 	return 0;
+}
+
+/*
+ * Compile the rules through the cache the hooks use (beside the policy);
+ * the builtin rules alone through one in the user's cache directory.
+ */
+static int compile(const struct pg_config *cfg, int builtin_only)
+{
+	struct pg_buf dir = PG_BUF_INIT;
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME"), *file, *slash;
+	int rc;
+
+	if (builtin_only) {
+		if (xdg && *xdg == '/')
+			pg_buf_printf(&dir, "%s/pushgate", xdg);
+		else if (home && *home == '/')
+			pg_buf_printf(&dir, "%s/.cache/pushgate", home);
+		if (dir.len) {
+			char *parent = pg_xstrndup(dir.ptr, (size_t)(strrchr(dir.ptr, '/') - dir.ptr));
+
+			mkdir(parent, 0700);
+			mkdir(dir.ptr, 0700);
+			free(parent);
+		}
+	} else {
+		file = cfg->secrets->rule.file;
+		slash = strrchr(file, '/');
+		if (slash)
+			pg_buf_put(&dir, file, (size_t)(slash - file) + (slash == file));
+		else
+			pg_buf_puts(&dir, ".");
+	}
+	rc = pg_secrules_compile_cached(cfg->secrets->set, dir.len ? dir.ptr : NULL);
+	pg_buf_free(&dir);
+	return rc;
 }
 
 /* REV-RANGE as git rev-list takes one: A..B, or one revision; none: every ref. */
@@ -116,7 +152,7 @@ int pg_cmd_scan(int argc, char **argv)
 		fprintf(stderr, "pushgate scan: %s; using the builtin rules\n",
 			path ? "the configuration has no [secrets]" : "no configuration found");
 	}
-	if (pg_secrules_compile((builtin ? builtin : cfg)->secrets->set) < 0) {
+	if (compile(builtin ? builtin : cfg, builtin != NULL) < 0) {
 		fprintf(stderr, "pushgate scan: %s\n", pg_error_last());
 		goto out;
 	}

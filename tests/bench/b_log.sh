@@ -22,8 +22,7 @@ A=${A:-1000} N=${N:-100000} V=${V:-3}
 T=$(mktemp -d /tmp/pushgate-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-us() { echo "${EPOCHREALTIME/./}"; }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. "$here/lib.sh"
 rate() { awk -v n="$1" -v u="$2" 'BEGIN {printf "%.0f", n / (u / 1e6)}'; }
 s() {
 	awk -v u="$1" 'BEGIN {
