@@ -28,9 +28,18 @@
 #include <sys/resource.h>
 #include <time.h>
 
+/*
+ * A blob with matches.  Each update lists each of them once, at the first
+ * path whose rule reads it (a rule limited to some paths may skip the
+ * blob at one path and read it at another): listed[] says which, for the
+ * update whose gen is listed_gen.
+ */
 struct dirty {
 	git_oid blob;
 	struct pg_secret_hits hits;
+	unsigned char *listed;
+	unsigned listed_gen;
+	size_t nlisted;
 };
 
 struct pg_content_memo {
@@ -40,6 +49,7 @@ struct pg_content_memo {
 	size_t ndirty;
 	struct pg_known_refs refs;
 	struct pg_pathwalk *pw;
+	unsigned gen;			/* updates checked so far */
 	int hardened;
 	unsigned long long bytes;
 	double read_ms, scan_ms;
@@ -69,7 +79,7 @@ struct run {
 	struct problem secrets;
 	struct pg_buf fps;		/* fingerprints, for the log */
 	size_t nfps, allowed;
-	struct pg_oidset *shown;	/* blobs whose findings this update listed */
+	unsigned gen;			/* this update's, for dirty->listed */
 	const git_commit *commit;
 	struct pg_buf folded;
 	git_odb *odb;
@@ -93,8 +103,10 @@ void pg_content_memo_free(struct pg_content_memo *m)
 		return;
 	pg_oidset_free(m->read);
 	pg_oidset_free(m->dirty_set);
-	for (size_t i = 0; i < m->ndirty; i++)
+	for (size_t i = 0; i < m->ndirty; i++) {
 		pg_secret_hits_clear(&m->dirty[i].hits);
+		free(m->dirty[i].listed);
+	}
 	free(m->dirty);
 	pg_known_refs_clear(&m->refs);
 	pg_pathwalk_free(m->pw);
@@ -181,14 +193,13 @@ static int rule_looks_at(struct run *run, const struct pg_secrule *r,
 	return 0;
 }
 
-static const struct pg_secret_hits *dirty_hits(const struct pg_content_memo *m,
-					       const git_oid *id)
+static struct dirty *find_dirty(const struct pg_content_memo *m, const git_oid *id)
 {
 	if (!pg_oidset_contains(m->dirty_set, id))
 		return NULL;
 	for (size_t i = 0; i < m->ndirty; i++)
 		if (git_oid_equal(&m->dirty[i].blob, id))
-			return &m->dirty[i].hits;
+			return &m->dirty[i];
 	return NULL;
 }
 
@@ -216,7 +227,7 @@ static double now_ms(void)
 }
 
 /* Read blob ID and scan it, once a push; its matches, or NULL for none. */
-static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_hits **out)
+static int scan_blob(struct run *run, const git_oid *id, struct dirty **out)
 {
 	struct pg_content_memo *m = run->m;
 	struct pg_secret_hits hits = { NULL, 0 };
@@ -227,7 +238,7 @@ static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_
 
 	*out = NULL;
 	if (pg_oidset_contains(m->read, id)) {
-		*out = dirty_hits(m, id);
+		*out = find_dirty(m, id);
 		return 0;
 	}
 	if (pg_secrules_compile_cached(run->sec->set, run->cache_dir) < 0)
@@ -254,33 +265,44 @@ static int scan_blob(struct run *run, const git_oid *id, const struct pg_secret_
 	if (!hits.n)
 		return 0;
 	m->dirty = pg_xrealloc(m->dirty, (m->ndirty + 1) * sizeof(*m->dirty));
+	memset(&m->dirty[m->ndirty], 0, sizeof(*m->dirty));
 	git_oid_cpy(&m->dirty[m->ndirty].blob, id);
 	m->dirty[m->ndirty].hits = hits;
+	m->dirty[m->ndirty].listed = pg_xcalloc(hits.n, 1);
 	pg_oidset_add(m->dirty_set, id);
-	*out = &m->dirty[m->ndirty++].hits;
+	*out = &m->dirty[m->ndirty++];
 	return 0;
 }
 
 static int check_secrets(struct run *run, const struct pg_path_change *c)
 {
 	const struct pg_secret_hits *hits;
+	struct dirty *d;
 	char abbrev[8];
 	int rc = 0;
 
-	if (scan_blob(run, c->id, &hits) < 0)
+	if (scan_blob(run, c->id, &d) < 0)
 		return -1;
-	if (!hits || (run->shown && pg_oidset_contains(run->shown, c->id)))
+	if (!d)
 		return 0;
-	if (run->shown)
-		pg_oidset_add(run->shown, c->id);
+	if (d->listed_gen != run->gen) {
+		memset(d->listed, 0, d->hits.n);
+		d->nlisted = 0;
+		d->listed_gen = run->gen;
+	}
+	if (d->nlisted == d->hits.n)
+		return 0;
+	hits = &d->hits;
 	git_oid_tostr(abbrev, sizeof(abbrev), git_commit_id(run->commit));
 	for (size_t i = 0; i < hits->n && rc == 0; i++) {
 		const struct pg_secret_hit *h = &hits->hit[i];
 		const struct pg_secrule *r = &run->sec->set->rules[h->rule];
 		struct pg_buf fp = PG_BUF_INIT, line = PG_BUF_INIT;
 
-		if (!rule_looks_at(run, r, c))
+		if (d->listed[i] || !rule_looks_at(run, r, c))
 			continue;
+		d->listed[i] = 1;
+		d->nlisted++;
 		pg_buf_printf(&fp, "%s:%s:%zu", git_oid_tostr_s(c->id), r->name, h->line);
 		if (pg_allowlist_has(run->sec->allowed, fp.ptr)) {
 			run->allowed++;
@@ -405,6 +427,7 @@ static void run_init(struct run *run, git_repository *repo, const struct pg_conf
 	run->repo = repo;
 	run->cfg = cfg;
 	run->m = m;
+	run->gen = ++m->gen;
 	run->prules = pg_xcalloc(cfg->nrules ? cfg->nrules : 1, sizeof(*run->prules));
 	run->ppat = pg_xcalloc(cfg->nrules ? cfg->nrules : 1, sizeof(*run->ppat));
 	run->too_big = pg_xcalloc(cfg->nrules ? cfg->nrules : 1, sizeof(*run->too_big));
@@ -453,7 +476,6 @@ static void run_free(struct run *run)
 	problem_free(&run->secrets);
 	pg_buf_free(&run->fps);
 	pg_buf_free(&run->folded);
-	pg_oidset_free(run->shown);
 }
 
 /* Does every content rule of RUN also cover REF? */
@@ -619,7 +641,6 @@ int pg_content_check(const struct pg_content_checks *c, const struct pg_update *
 		run_free(&run);
 		return 0;
 	}
-	run.shown = pg_oidset_new();
 	memset(&old, 0, sizeof(old));
 	if (git_oid_fromstr(&tip, u->new_hex) < 0 ||
 	    (change != PG_CHANGE_CREATE && git_oid_fromstr(&old, u->old_hex) < 0)) {
@@ -662,7 +683,6 @@ int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwa
 			     git_error_last() ? git_error_last()->message : "?");
 		rc = -1;
 	}
-	run.shown = pg_oidset_new();
 	while (rc == 0 && (r = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *commit;
 

@@ -196,6 +196,21 @@ tail -1 "$log" >"$T/entry"
 expect_contains "logged as a warning with the fingerprint" "$T/entry" '"event":"warning"'
 expect_contains "and the fingerprint" "$T/entry" ":aws-access-key-id:1"
 
+# A rule limited to some paths: the same blob at a path it skips and at
+# one it reads is still found (once, at the path it reads).
+printf '[rule "env-token"]\nregex = tok_[a-z0-9]{24}\npaths = **/*.env\n' >"$T/env-rules.ini"
+chmod 0644 "$T/env-rules.ini"
+sed 's/^rules   = builtin$/rules   = builtin, env-rules.ini/' "$PUSHGATE_CONFIG" >"$T/env.ini"
+chmod 0644 "$T/env.ini"
+w4=$(new_clone w4 "$(new_server envrules)")
+printf 'token: tok_%s\n' "k3j5h6g7f8d9s0a1q2w3e4r5" >"$w4/a-notes.txt"
+cp "$w4/a-notes.txt" "$w4/z-deploy.env"
+git -C "$w4" add a-notes.txt z-deploy.env && git -C "$w4" commit -q -m "one blob, two paths"
+PUSHGATE_CONFIG=$T/env.ini push_as alice "$out" -C "$w4" push origin HEAD:main
+check "a path-limited rule finds a blob it first met at a path it skips" test $? -ne 0
+expect_contains "at the path it reads" "$out" "z-deploy.env:1: env-token tok_"
+expect_not_contains "not at the path it skips" "$out" "a-notes.txt:1: env-token"
+
 # A rules file that does not compile: fail closed, at FILE:LINE.
 printf '[rule "backref"]\nregex = (ab)\\1\n' >"$T/bad-rules.ini"
 chmod 0644 "$T/bad-rules.ini"
