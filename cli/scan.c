@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -19,12 +20,15 @@
 #include "error.h"
 #include "escape.h"
 #include "gitinit.h"
+#include "scanjobs.h"
 #include "secrules.h"
 
-static const char usage[] = "usage: pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n";
+static const char usage[] =
+	"usage: pushgate scan [-c FILE] [-j JOBS] --git-dir DIR [REV-RANGE]\n";
 
 struct counts {
 	size_t findings;
+	size_t allowed;
 };
 
 static int print_finding(const struct pg_secret_finding *f, void *arg)
@@ -33,6 +37,10 @@ static int print_finding(const struct pg_secret_finding *f, void *arg)
 	struct pg_buf line = PG_BUF_INIT, esc = PG_BUF_INIT;
 	char abbrev[8];
 
+	if (f->allowed) {
+		n->allowed++;
+		return 0;
+	}
 	git_oid_tostr(abbrev, sizeof(abbrev), f->commit);
 	pg_buf_printf(&line, "%s  # %s %s:%zu %s %s", f->fingerprint, abbrev, f->path, f->line,
 		      f->rule, f->masked);
@@ -103,6 +111,7 @@ int pg_cmd_scan(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "git-dir", required_argument, NULL, 'g' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *given = NULL, *git_dir = NULL, *range = NULL;
@@ -111,15 +120,22 @@ int pg_cmd_scan(int argc, char **argv)
 	git_revwalk *walk = NULL;
 	struct counts n = { 0 };
 	struct pg_scan_stats st = { 0 };
-	char *path = NULL, *tried = NULL;
+	char *path = NULL, *tried = NULL, *end;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	int c, rc = PG_EXIT_USAGE;
 
-	while ((c = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		if (c == 'c')
+	while ((c = getopt_long(argc, argv, "c:j:", longopts, NULL)) != -1) {
+		if (c == 'c') {
 			given = optarg;
-		else if (c == 'g')
+		} else if (c == 'g') {
 			git_dir = optarg;
-		else {
+		} else if (c == 'j') {
+			jobs = strtol(optarg, &end, 10);
+			if (*end || end == optarg || jobs < 1 || jobs > 64) {
+				fprintf(stderr, "pushgate scan: -j wants a number of jobs, 1 to 64\n");
+				return PG_EXIT_USAGE;
+			}
+		} else {
 			fputs(usage, stderr);
 			return PG_EXIT_USAGE;
 		}
@@ -163,14 +179,14 @@ int pg_cmd_scan(int argc, char **argv)
 			git_error_last() ? git_error_last()->message : "?");
 		goto out;
 	}
-	if (pg_content_scan(repo, builtin ? builtin : cfg, walk, print_finding, &n, &st) < 0) {
+	if (pg_scan_jobs(repo, builtin ? builtin : cfg, walk, (int)jobs, print_finding, &n, &st) < 0) {
 		fprintf(stderr, "pushgate scan: %s\n", pg_error_last());
 		goto out;
 	}
 	fprintf(stderr, "pushgate scan: %zu finding%s in %zu blob%s read", n.findings,
 		n.findings == 1 ? "" : "s", st.blobs, st.blobs == 1 ? "" : "s");
-	if (st.allowed)
-		fprintf(stderr, " (%zu more allowed)", st.allowed);
+	if (n.allowed)
+		fprintf(stderr, " (%zu more allowed)", n.allowed);
 	fprintf(stderr, "; %.1f MB, read in %.0f ms, scanned in %.0f ms\n",
 		(double)st.bytes / 1e6, st.read_ms, st.scan_ms);
 	rc = n.findings ? PG_EXIT_NO : PG_EXIT_OK;

@@ -279,7 +279,7 @@ static int check_secrets(struct run *run, const struct pg_path_change *c)
 	const struct pg_secret_hits *hits;
 	struct dirty *d;
 	char abbrev[8];
-	int rc = 0;
+	int rc = 0, allowed;
 
 	if (scan_blob(run, c->id, &d) < 0)
 		return -1;
@@ -304,14 +304,16 @@ static int check_secrets(struct run *run, const struct pg_path_change *c)
 		d->listed[i] = 1;
 		d->nlisted++;
 		pg_buf_printf(&fp, "%s:%s:%zu", git_oid_tostr_s(c->id), r->name, h->line);
-		if (pg_allowlist_has(run->sec->allowed, fp.ptr)) {
-			run->allowed++;
-		} else if (run->fn) {
+		allowed = pg_allowlist_has(run->sec->allowed, fp.ptr);
+		if (run->fn) {
 			struct pg_secret_finding f = {
-				git_commit_id(run->commit), c->path, h->line, r->name, h->masked, fp.ptr
+				git_commit_id(run->commit), c->path, h->line, r->name, h->masked, fp.ptr,
+				allowed
 			};
 
 			rc = run->fn(&f, run->fn_arg);
+		} else if (allowed) {
+			run->allowed++;
 		} else {
 			pg_buf_printf(&line, "%s %s:%zu: %s %s (fingerprint %s)", abbrev, c->path,
 				      h->line, r->name, h->masked, fp.ptr);
@@ -665,14 +667,32 @@ int pg_content_check(const struct pg_content_checks *c, const struct pg_update *
 	return rc;
 }
 
-int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwalk *walk,
-		    int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
+static int scan_commit(git_commit *commit, void *arg)
+{
+	((struct run *)arg)->commit = commit;
+	return 0;
+}
+
+static const struct pg_path_visitor scan_visitor = { on_path, NULL, NULL };
+
+/* Whether which blobs are read, or which rules read them, depends on the path. */
+static int path_dependent(const struct run *run)
+{
+	if (run->nlimit || run->nskip)
+		return 1;
+	for (size_t i = 0; i < run->sec->set->n; i++)
+		if (run->sec->set->rules[i].npaths)
+			return 1;
+	return 0;
+}
+
+int pg_content_scan(git_repository *repo, const struct pg_config *cfg, const git_oid *commits,
+		    size_t n, int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
 		    struct pg_scan_stats *stats)
 {
 	struct pg_content_memo *m = pg_content_memo_new();
 	struct run run;
-	git_oid id;
-	int rc = 0, r = 0;
+	int rc = 0;
 
 	run_init(&run, repo, cfg, m);
 	use_secrets(&run, cfg->secrets);
@@ -683,23 +703,9 @@ int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwa
 			     git_error_last() ? git_error_last()->message : "?");
 		rc = -1;
 	}
-	while (rc == 0 && (r = git_revwalk_next(&id, walk)) == 0) {
-		git_commit *commit;
-
-		if (git_commit_lookup(&commit, repo, &id) < 0) {
-			pg_error_set("cannot read commit %s", git_oid_tostr_s(&id));
-			rc = -1;
-			break;
-		}
-		rc = on_commit(commit, &run);
-		git_commit_free(commit);
-	}
-	if (rc == 0 && r != GIT_ITEROVER) {
-		pg_error_set("cannot walk the history: %s",
-			     git_error_last() ? git_error_last()->message : "?");
-		rc = -1;
-	}
-	stats->allowed = run.allowed;
+	if (rc == 0)
+		rc = pg_walk_files(repo, commits, n, path_dependent(&run), scan_commit,
+				   &scan_visitor, &run);
 	stats->blobs = pg_oidset_count(m->read);
 	stats->bytes = m->bytes;
 	stats->read_ms = m->read_ms;

@@ -45,13 +45,7 @@ int pg_content_applies(const struct pg_config *cfg, const char *ref, const char 
 int pg_content_check(const struct pg_content_checks *c, const struct pg_update *u,
 		     enum pg_change change, struct pg_verdict *v);
 
-/*
- * `pushgate scan`: every blob that the commits of WALK change (walked as
- * given: pushed and hidden by the caller), scanned with the [secrets] of
- * CFG once each, each finding passed to FN with its commit, path and
- * fingerprint; allowed fingerprints are counted in STATS, not passed.
- * 0, or -1 (pg_error_set).
- */
+/* A secret pushgate scan found. */
 struct pg_secret_finding {
 	const git_oid *commit;
 	const char *path;
@@ -59,19 +53,26 @@ struct pg_secret_finding {
 	const char *rule;
 	const char *masked;
 	const char *fingerprint;
+	int allowed;			/* the allowlist has its fingerprint */
 };
 
 /* What a scan read, and where its time went. */
 struct pg_scan_stats {
-	size_t blobs;			/* read, once each */
-	size_t allowed;			/* findings the allowlist accepted */
+	size_t blobs;			/* read, once each (by each job) */
 	unsigned long long bytes;	/* of those blobs */
 	double read_ms;			/* inflating them */
 	double scan_ms;			/* matching them */
 };
 
-int pg_content_scan(git_repository *repo, const struct pg_config *cfg, git_revwalk *walk,
-		    int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
+/*
+ * `pushgate scan`: the files of the N COMMITS, oldest first, as
+ * pg_walk_files finds them (each tree and blob read once), scanned with
+ * the [secrets] of CFG, which must be compiled.  Each finding, allowed
+ * or not, goes to FN with the first commit and path where its rule reads
+ * it.  0, or -1 (pg_error_set).
+ */
+int pg_content_scan(git_repository *repo, const struct pg_config *cfg, const git_oid *commits,
+		    size_t n, int (*fn)(const struct pg_secret_finding *f, void *arg), void *arg,
 		    struct pg_scan_stats *stats);
 
 #endif

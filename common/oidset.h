@@ -14,6 +14,8 @@ struct pg_oidset;
 struct pg_oidset *pg_oidset_new(void);
 void pg_oidset_free(struct pg_oidset *s);
 void pg_oidset_add(struct pg_oidset *s, const git_oid *id);
+/* Add ID: 1 when it was not in S yet, 0 when it was. */
+int pg_oidset_insert(struct pg_oidset *s, const git_oid *id);
 int pg_oidset_contains(const struct pg_oidset *s, const git_oid *id);
 size_t pg_oidset_count(const struct pg_oidset *s);
 

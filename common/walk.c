@@ -15,12 +15,6 @@
 #include <string.h>
 
 #define MAX_PARENTS 64	/* octopus merges beyond this are refused */
-/*
- * Directories nested deeper than this are refused, not walked: each level
- * costs a few KiB of stack, and a pushed tree may nest without end.
- */
-#define MAX_DEPTH 512
-
 static int git_fail(const char *what)
 {
 	const git_error *e = git_error_last();
@@ -270,8 +264,8 @@ static int compare_entry(struct changes *ch, const char *name, const git_tree_en
 			rc = -1;
 		sub_parent[i] = owned[i];
 	}
-	if (!rc && ch->depth >= MAX_DEPTH) {
-		pg_error_set("a tree nests directories more than %d deep", MAX_DEPTH);
+	if (!rc && ch->depth >= PG_WALK_MAX_DEPTH) {
+		pg_error_set("a tree nests directories more than %d deep", PG_WALK_MAX_DEPTH);
 		rc = -1;
 	}
 	if (!rc) {

@@ -12,6 +12,12 @@
 struct pg_oidset;
 
 /*
+ * Directories nested deeper than this are refused, not walked: each level
+ * costs a few KiB of stack, and a pushed tree may nest without end.
+ */
+#define PG_WALK_MAX_DEPTH 512
+
+/*
  * Call CB for every commit reachable from TIP and not from HIDE, nor from
  * any of the NSEEN commits in SEEN.  HIDE NULL means every ref of REPO
  * (new to the repository: in pre-receive the refs have not moved yet);
@@ -96,5 +102,18 @@ enum pg_merge_rule {
  */
 int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
 		       enum pg_merge_rule how, const struct pg_path_visitor *v, void *arg);
+
+/*
+ * `pushgate scan`: for each of the N COMMITS in turn, ON_COMMIT (NULL:
+ * none), then V->path for each file of its tree that no earlier commit's
+ * tree had where it stands (filewalk.c: each tree read once, as git
+ * rev-list --objects does; BY_PATH: once per path it stands at, else
+ * once).  Files are told with added = 1; V->enter may skip a directory;
+ * V->bad_name is not called.  Callbacks return 0 to go on, -1 for an
+ * error.  0 or -1.
+ */
+int pg_walk_files(git_repository *repo, const git_oid *commits, size_t n, int by_path,
+		  int (*on_commit)(git_commit *commit, void *arg),
+		  const struct pg_path_visitor *v, void *arg);
 
 #endif

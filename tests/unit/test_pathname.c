@@ -155,6 +155,13 @@ static void test_oidset(void **state)
 	}
 	b.id[0] = 1;
 	assert_int_equal(pg_oidset_contains(s, &b), 0);
+	/* insert says whether the id is new; the zero id (i = 0 above) is kept too. */
+	assert_int_equal(pg_oidset_insert(s, &b), 1);
+	assert_int_equal(pg_oidset_insert(s, &b), 0);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(pg_oidset_contains(s, &a), 1);
+	assert_int_equal(pg_oidset_insert(s, &a), 0);
+	assert_int_equal(pg_oidset_count(s), 5001);
 	pg_oidset_free(s);
 }
 
