@@ -43,7 +43,8 @@ struct dirty {
 };
 
 struct pg_content_memo {
-	struct pg_oidset *read;		/* blobs read for secrets */
+	struct pg_oidset *read;		/* blobs read for secrets (bounded) */
+	size_t nread;
 	struct pg_oidset *dirty_set;	/* those with a match */
 	struct dirty *dirty;
 	size_t ndirty;
@@ -92,7 +93,7 @@ struct pg_content_memo *pg_content_memo_new(void)
 {
 	struct pg_content_memo *m = pg_xcalloc(1, sizeof(*m));
 
-	m->read = pg_oidset_new();
+	m->read = pg_oidset_new_bounded(PG_MEMO_MAX_IDS);
 	m->dirty_set = pg_oidset_new();
 	return m;
 }
@@ -237,7 +238,8 @@ static int scan_blob(struct run *run, const git_oid *id, struct dirty **out)
 	size_t len;
 
 	*out = NULL;
-	if (pg_oidset_contains(m->read, id)) {
+	/* m->read may forget (it is bounded); what had matches is never forgotten. */
+	if (pg_oidset_contains(m->read, id) || pg_oidset_contains(m->dirty_set, id)) {
 		*out = find_dirty(m, id);
 		return 0;
 	}
@@ -253,6 +255,7 @@ static int scan_blob(struct run *run, const git_oid *id, struct dirty **out)
 	data = git_odb_object_data(obj);
 	len = git_odb_object_size(obj);
 	pg_oidset_add(m->read, id);
+	m->nread++;
 	t1 = now_ms();
 	m->read_ms += t1 - t0;
 	m->bytes += len;
@@ -706,7 +709,7 @@ int pg_content_scan(git_repository *repo, const struct pg_config *cfg, const git
 	if (rc == 0)
 		rc = pg_walk_files(repo, commits, n, path_dependent(&run), scan_commit,
 				   &scan_visitor, &run);
-	stats->blobs = pg_oidset_count(m->read);
+	stats->blobs = m->nread;
 	stats->bytes = m->bytes;
 	stats->read_ms = m->read_ms;
 	stats->scan_ms = m->scan_ms;

@@ -16,7 +16,8 @@
 
 struct files {
 	git_repository *repo;
-	struct pg_oidset *seen;		/* trees, or (tree, path) keys */
+	struct pg_oidset *seen;		/* trees, or (tree, path) keys; bounded: a
+					 * tree forgotten is read again, no more */
 	int by_path;
 	struct pg_buf path;
 	struct pg_buf key;
@@ -106,7 +107,8 @@ int pg_walk_files(git_repository *repo, const git_oid *commits, size_t n, int by
 		  int (*on_commit)(git_commit *commit, void *arg),
 		  const struct pg_path_visitor *v, void *arg)
 {
-	struct files f = { repo, pg_oidset_new(), by_path, PG_BUF_INIT, PG_BUF_INIT, v, arg };
+	struct files f = { repo, pg_oidset_new_bounded(PG_MEMO_MAX_IDS), by_path, PG_BUF_INIT,
+			   PG_BUF_INIT, v, arg };
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {

@@ -12,6 +12,7 @@
 struct pg_oidset {
 	git_oid *slot;
 	size_t cap, n;		/* cap is a power of two */
+	size_t max;		/* forget everything at this many; 0: never */
 	int has_zero;
 };
 
@@ -23,6 +24,14 @@ struct pg_oidset *pg_oidset_new(void)
 
 	s->cap = 64;
 	s->slot = pg_xcalloc(s->cap, sizeof(*s->slot));
+	return s;
+}
+
+struct pg_oidset *pg_oidset_new_bounded(size_t max)
+{
+	struct pg_oidset *s = pg_oidset_new();
+
+	s->max = max;
 	return s;
 }
 
@@ -81,6 +90,11 @@ int pg_oidset_insert(struct pg_oidset *s, const git_oid *id)
 		s->has_zero = 1;
 		s->n++;
 		return 1;
+	}
+	if (s->max && s->n >= s->max) {
+		memset(s->slot, 0, s->cap * sizeof(*s->slot));
+		s->n = 0;
+		s->has_zero = 0;
 	}
 	if (2 * (s->n + 1) > s->cap)
 		grow(s);

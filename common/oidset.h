@@ -12,6 +12,15 @@
 struct pg_oidset;
 
 struct pg_oidset *pg_oidset_new(void);
+/*
+ * A set that forgets every id once it holds MAX: for what only saves
+ * work (a tree or blob read already), never for what decides, so that
+ * its memory stays bounded however long the history.
+ */
+struct pg_oidset *pg_oidset_new_bounded(size_t max);
+
+/* The bound of the sets of what was read: 2^19 ids, 20 MiB of slots each. */
+#define PG_MEMO_MAX_IDS ((size_t)1 << 19)
 void pg_oidset_free(struct pg_oidset *s);
 void pg_oidset_add(struct pg_oidset *s, const git_oid *id);
 /* Add ID: 1 when it was not in S yet, 0 when it was. */

@@ -163,6 +163,21 @@ static void test_oidset(void **state)
 	assert_int_equal(pg_oidset_insert(s, &a), 0);
 	assert_int_equal(pg_oidset_count(s), 5001);
 	pg_oidset_free(s);
+
+	/* A bounded set forgets everything when full, then goes on. */
+	s = pg_oidset_new_bounded(100);
+	memset(&a, 0, sizeof(a));
+	a.id[0] = 7;
+	for (unsigned i = 0; i < 100; i++) {
+		memcpy(a.id + sizeof(a.id) - sizeof(i), &i, sizeof(i));
+		assert_int_equal(pg_oidset_insert(s, &a), 1);
+	}
+	assert_int_equal(pg_oidset_count(s), 100);
+	assert_int_equal(pg_oidset_insert(s, &b), 1);
+	assert_int_equal(pg_oidset_count(s), 1);
+	assert_int_equal(pg_oidset_contains(s, &a), 0);
+	assert_int_equal(pg_oidset_contains(s, &b), 1);
+	pg_oidset_free(s);
 }
 
 int main(void)
