@@ -46,7 +46,7 @@ struct pg_content_memo {
 	struct pg_oidset *read;		/* blobs read for secrets (bounded) */
 	size_t nread;
 	struct pg_oidset *dirty_set;	/* those with a match */
-	struct dirty *dirty;
+	struct dirty *dirty;		/* sorted by blob id */
 	size_t ndirty;
 	struct pg_known_refs refs;
 	struct pg_pathwalk *pw;
@@ -194,14 +194,30 @@ static int rule_looks_at(struct run *run, const struct pg_secrule *r,
 	return 0;
 }
 
+/* Where ID is in m->dirty (sorted by id), or would go. */
+static size_t dirty_pos(const struct pg_content_memo *m, const git_oid *id)
+{
+	size_t lo = 0, hi = m->ndirty;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (git_oid_cmp(&m->dirty[mid].blob, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct dirty *find_dirty(const struct pg_content_memo *m, const git_oid *id)
 {
+	size_t i;
+
 	if (!pg_oidset_contains(m->dirty_set, id))
 		return NULL;
-	for (size_t i = 0; i < m->ndirty; i++)
-		if (git_oid_equal(&m->dirty[i].blob, id))
-			return &m->dirty[i];
-	return NULL;
+	i = dirty_pos(m, id);
+	return i < m->ndirty && git_oid_equal(&m->dirty[i].blob, id) ? &m->dirty[i] : NULL;
 }
 
 /*
@@ -235,7 +251,7 @@ static int scan_blob(struct run *run, const git_oid *id, struct dirty **out)
 	git_odb_object *obj = NULL;
 	const unsigned char *data;
 	double t0, t1;
-	size_t len;
+	size_t len, pos;
 
 	*out = NULL;
 	/* m->read may forget (it is bounded); what had matches is never forgotten. */
@@ -267,13 +283,16 @@ static int scan_blob(struct run *run, const git_oid *id, struct dirty **out)
 	m->scan_ms += now_ms() - t1;
 	if (!hits.n)
 		return 0;
+	pos = dirty_pos(m, id);
 	m->dirty = pg_xrealloc(m->dirty, (m->ndirty + 1) * sizeof(*m->dirty));
-	memset(&m->dirty[m->ndirty], 0, sizeof(*m->dirty));
-	git_oid_cpy(&m->dirty[m->ndirty].blob, id);
-	m->dirty[m->ndirty].hits = hits;
-	m->dirty[m->ndirty].listed = pg_xcalloc(hits.n, 1);
+	memmove(&m->dirty[pos + 1], &m->dirty[pos], (m->ndirty - pos) * sizeof(*m->dirty));
+	m->ndirty++;
+	memset(&m->dirty[pos], 0, sizeof(*m->dirty));
+	git_oid_cpy(&m->dirty[pos].blob, id);
+	m->dirty[pos].hits = hits;
+	m->dirty[pos].listed = pg_xcalloc(hits.n, 1);
 	pg_oidset_add(m->dirty_set, id);
-	*out = &m->dirty[m->ndirty++];
+	*out = &m->dirty[pos];
 	return 0;
 }
 

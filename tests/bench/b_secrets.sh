@@ -7,9 +7,13 @@
 #   (a) the floor: `git cat-file --batch` over exactly the blobs pushgate
 #       reads (every blob that some commit adds or changes: all that the
 #       history reaches), median of 3;
-#   (b) `pushgate scan` (builtin rules) over the whole history, median of
-#       3: its wall time, and its own split into reading (inflating) and
-#       matching; its peak RSS, and that of a history a fifth as long;
+#   (a') `git rev-list --objects --all`: git itself finding those blobs by
+#       reading every tree once, median of 3;
+#   (b) `pushgate scan` (builtin rules) over the whole history with one job
+#       and with one per CPU, median of 3 each: wall time, its own split
+#       into reading (inflating) and matching; peak memory of one job
+#       (anonymous, and file pages: the pack), over this history and one a
+#       fifth as long, and that of (a');
 #   (c) the same history through git-secrets (`git secrets --scan-history`
 #       with its AWS patterns: `git log -G` over every commit's diff, then
 #       `git grep` of the commits that match), 1 run;
@@ -64,17 +68,31 @@ for i in 1 2 3; do
 done
 floor=$(median "${a[@]}")
 
-# ---- (b) pushgate scan ----
-b=() rd=() sc=()
+# ---- (a') git's own walk of the same trees ----
+a=()
 for i in 1 2 3; do
-	timed t "$build/pushgate" scan --git-dir "$T/src.git" >"$T/scan.out" 2>"$T/scan.err" || true
-	b+=("$t")
+	timed t git -C "$T/src.git" rev-list --objects --all >/dev/null
+	a+=("$t")
+done
+revlist=$(median "${a[@]}")
+
+# ---- (b) pushgate scan: one job, then one per CPU ----
+b=() b1=() rd=() sc=()
+for i in 1 2 3; do
+	timed t "$build/pushgate" scan -j 1 --git-dir "$T/src.git" >"$T/scan.out" 2>"$T/scan.err" || true
+	b1+=("$t")
 	rd+=("$(sed -n 's/.*read in \([0-9]*\) ms.*/\1/p' "$T/scan.err")")
 	sc+=("$(sed -n 's/.*scanned in \([0-9]*\) ms.*/\1/p' "$T/scan.err")")
+	timed t "$build/pushgate" scan --git-dir "$T/src.git" >"$T/scan.outj" 2>/dev/null || true
+	b+=("$t")
 done
 grep -q ':aws-access-key-id:' "$T/scan.out" || { echo "b_secrets: pushgate scan missed the key" >&2; exit 1; }
-rss() { /usr/bin/time -f %M "$build/pushgate" scan --git-dir "$1" 2>&1 >/dev/null | tail -1; }
-rss_big=$(rss "$T/src.git") rss_small=$(rss "$T/small.git")
+cmp -s "$T/scan.out" "$T/scan.outj" || { echo "b_secrets: -j changed the findings" >&2; exit 1; }
+peak_mem anon_big file_big "$build/pushgate" scan -j 1 --git-dir "$T/src.git"
+peak_mem anon_small file_small "$build/pushgate" scan -j 1 --git-dir "$T/small.git"
+peak_mem anon_revlist file_revlist git -C "$T/src.git" rev-list --objects --all
+objs_big=$(git -C "$T/src.git" count-objects -v | awk '/^in-pack/ {print $2}')
+objs_small=$(git -C "$T/small.git" count-objects -v | awk '/^in-pack/ {print $2}')
 
 # ---- (c) git-secrets over the same history ----
 if ! command -v git-secrets >/dev/null && [ "$(id -u)" -eq 0 ]; then
@@ -127,17 +145,24 @@ if [ -x "$cache/node/node_modules/.bin/secretlint" ]; then
 fi
 
 awk -v N="$N" -v nb="$nblobs" -v bytes="$nbytes" -v floor="$floor" -v wall="$(median "${b[@]}")" \
-    -v rd="$(median "${rd[@]}")" -v sc="$(median "${sc[@]}")" -v rb="$rss_big" -v rs="$rss_small" \
-    -v gsh="${t_gsh:-0}" -v S="$S" -v skb="$sample_kb" -v pg="$t_pg" -v gs="${t_gs:-0}" \
-    -v sl="${t_sl:-0}" 'BEGIN {
+    -v wall1="$(median "${b1[@]}")" -v revlist="$revlist" -v jobs="$(nproc)" \
+    -v rd="$(median "${rd[@]}")" -v sc="$(median "${sc[@]}")" -v ab="$anon_big" -v fb="$file_big" \
+    -v as="$anon_small" -v fs="$file_small" -v ar="$anon_revlist" -v fr="$file_revlist" \
+    -v ob="$objs_big" -v os="$objs_small" -v gsh="${t_gsh:-0}" -v S="$S" -v skb="$sample_kb" -v pg="$t_pg" \
+    -v gs="${t_gs:-0}" -v sl="${t_sl:-0}" 'BEGIN {
 	printf "secret scanning: %d commits, %d blobs (%.1f MB), builtin rules\n", N + 1, nb, bytes / 1e6
-	printf "  floor: git cat-file --batch over those blobs   %8.0f ms\n", floor / 1e3
-	printf "  pushgate scan, whole history                   %8.0f ms  (%.2fx the floor)\n", wall / 1e3, wall / floor
+	printf "  floor: git cat-file --batch over those blobs      %8.0f ms\n", floor / 1e3
+	printf "  git rev-list --objects --all (git finding them)   %8.0f ms\n", revlist / 1e3
+	printf "  pushgate scan -j 1, whole history                 %8.0f ms  (%.2fx the floor)\n", wall1 / 1e3, wall1 / floor
 	printf "    reading the blobs %.0f ms + matching %.0f ms = %.2fx the floor (matching alone %.2fx);\n", rd, sc, (rd + sc) * 1e3 / floor, sc * 1e3 / floor
-	printf "    the rest is the commit walk\n"
-	if (gsh) printf "  git secrets --scan-history (4 AWS patterns)    %8.0f ms  (%.1fx pushgate scan)\n", gsh / 1e3, gsh / wall
+	printf "    the rest is reading the trees\n"
+	printf "  pushgate scan -j %d (one job per CPU)              %8.0f ms  (%.2fx the floor)\n", jobs, wall / 1e3, wall / floor
+	if (gsh) printf "  git secrets --scan-history (4 AWS patterns)       %8.0f ms  (%.1fx pushgate scan -j %d, %.1fx -j 1)\n", gsh / 1e3, gsh / wall, jobs, gsh / wall1
 	else     printf "  git secrets --scan-history: not run (git-secrets missing, or it found nothing)\n"
-	printf "  peak RSS of pushgate scan: %d KiB; over a history a fifth as long %d KiB\n", rb, rs
+	printf "  peak memory of pushgate scan -j 1 (anonymous + file pages, KiB):\n"
+	printf "    %d commits, %d objects: %d + %d\n", N / 5 + 1, os, as, fs
+	printf "    %d commits, %d objects: %d + %d\n", N + 1, ob, ab, fb
+	printf "    git rev-list --objects --all over the latter: %d + %d\n", ar, fr
 	printf "  the first %d blobs as files (%d KiB):\n", S, skb
 	printf "    pushgate scan of a packed commit of them   %8.0f ms\n", pg / 1e3
 	if (gs) printf "    git secrets --scan -r over the files       %8.0f ms  (%.2fx pushgate)\n", gs / 1e3, gs / pg

@@ -74,6 +74,25 @@ expect_contains "a path-limited rule, at the first path it reads" "$T/two" \
 expect_contains "the summary" "$T/two.err" "pushgate scan: 3 findings in "
 expect_not_contains "no secret in the output" "$T/two" "$key"
 
+# Many findings: each listed once, whatever the number of jobs.  Commit
+# 2500's 300 files hold one key id each; commit 2501 touches every file
+# again (a new tree holding the same blobs).
+many=$T/many.git
+git clone -q --bare "$T/hist.git" "$many"
+git clone -q "$many" "$T/manyw"
+mkdir -p "$T/manyw/keys"
+for ((i = 0; i < 300; i++)); do
+	id=$(printf '%s' "$i" | sha256sum | tr 'a-f0-9' 'A-J2-7' | tr -dc 'A-Z2-7' | cut -c1-16)
+	printf 'aws_access_key_id = AK''IA%s\n' "$id" >"$T/manyw/keys/k$i.env"
+done
+git -C "$T/manyw" add keys && git -C "$T/manyw" commit -q -m "300 keys"
+touch "$T/manyw/keys/other" && git -C "$T/manyw" add keys && git -C "$T/manyw" commit -q -m "touch"
+git -C "$T/manyw" push -q origin HEAD:main
+"$PUSHGATE_BUILD/pushgate" scan -c "$T/pushgate.ini" -j 2 --git-dir "$many" >"$T/many" 2>"$T/many.err"
+check "300 findings more: exit 1" test $? -eq 1
+check "each listed once" test "$(grep -c 'keys/k' "$T/many")" -eq 300
+check "no fingerprint twice" test "$(cut -d' ' -f1 "$T/many" | sort -u | wc -l)" -eq 303
+
 # A job that cannot read a blob fails the scan, whichever job it is.
 git -C "$T/hist.git" read-tree main
 blob=$(printf 'after\n' | git -C "$T/hist.git" hash-object -w --stdin)
