@@ -83,6 +83,7 @@ enum key_type {
 	K_WINDOW,
 	K_FREEZE,
 	K_REQUIRE_PR,
+	K_REQUIRE_PUSH_CERT,
 	K_REQUIRE_CHANGED,
 	K_SIZE,
 	K_SECRET_RULES,
@@ -143,7 +144,7 @@ static const struct key_spec keys[] = {
 	{ "require_changed", IN_TAG, K_REQUIRE_CHANGED, 0 },
 	{ "approvals", IN_BRANCH, K_NOT_YET, 0 },
 	{ "approvers", IN_BRANCH, K_NOT_YET, 0 },
-	{ "require_push_cert", IN_BRANCH, K_NOT_YET, 0 },
+	{ "require_push_cert", IN_RULE, K_REQUIRE_PUSH_CERT, 0 },
 	{ "max_size", IN_PATH, K_SIZE, 0 },
 	{ "name", IN_PATH, K_REGEX, offsetof(struct pg_rule, name) },
 	{ "rules", IN_SECRETS, K_SECRET_RULES, 0 },
@@ -1045,6 +1046,9 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 	case K_REQUIRE_PR:
 		set_flag(fc, k, value, &r->require_pr, &r->require_pr_line);
 		break;
+	case K_REQUIRE_PUSH_CERT:
+		set_flag(fc, k, value, &r->require_push_cert, &r->require_push_cert_line);
+		break;
 	case K_REQUIRE_CHANGED:
 		parse_globs(fc, &fc->seen.require_changed, k->name, value, &r->require_changed,
 			    &r->nrequire_changed);
@@ -1835,6 +1839,11 @@ static void check_rules(struct pg_config *cfg)
 			diag_at(cfg, r->file, r->require_signed.line,
 				 "require_signed needs [core] signers",
 				 "require_signed needs [core] signers, the allowed_signers file");
+		if (r->require_push_cert && !cfg->signers.value)
+			diag_at(cfg, r->file, r->require_push_cert_line,
+				 "require_push_cert needs [core] signers",
+				 "require_push_cert needs [core] signers, the allowed_signers file "
+				 "that says whose key may sign a push");
 		if (r->deny && r->write.set)
 			diag_at(cfg, r->file, r->deny_line,
 				 "deny = yes and write exclude each other",

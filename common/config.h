@@ -119,6 +119,8 @@ struct pg_rule {
 	struct pg_members break_glass;
 	int require_pr;			/* branch: only Gitea's pull-request merges */
 	int require_pr_line;
+	int require_push_cert;		/* git push --signed, by the pusher's key */
+	int require_push_cert_line;
 	/* path: blobs larger than this are refused (bytes; 0: no limit) */
 	unsigned long long max_size;
 	int max_size_line;

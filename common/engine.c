@@ -6,6 +6,7 @@
 #include "error.h"
 #include "gitinit.h"
 #include "identity.h"
+#include "pushcert.h"
 #include "pushopt.h"
 #include "reqchanged.h"
 #include "report.h"
@@ -41,6 +42,10 @@ struct pg_engine {
 	size_t noptions;
 	time_t now;			/* when the push is judged */
 	char *pr_id;			/* a Gitea pull-request merge: its id */
+	int cert_read;			/* the push certificate was read and checked: */
+	int cert_good;			/* it is good for this push by this pusher */
+	struct pg_buf cert_why;		/* else why not */
+	struct pg_buf cert_key;		/* the key that signed it */
 	int log_checked, log_ready;	/* can the release log take entries? */
 	char *log_error;
 	int repo_tried;
@@ -263,6 +268,8 @@ void pg_engine_free(struct pg_engine *e)
 	free(e->via);
 	free(e->no_user_why);
 	free(e->repo_name);
+	pg_buf_free(&e->cert_why);
+	pg_buf_free(&e->cert_key);
 	free(e);
 }
 
@@ -362,6 +369,51 @@ static int decide_import(struct pg_engine *e, const struct pg_update *u, enum pg
 	return 0;
 }
 
+/*
+ * require_push_cert: the push's certificate (git push --signed), read and
+ * checked once, for all the updates ALL[0..N) of the push, which it must
+ * list exactly.
+ */
+static void decide_push_cert(struct pg_engine *e, const struct pg_update *u,
+			     const struct pg_update *all, size_t n, struct pg_verdict *v)
+{
+	for (size_t i = 0; i < e->cfg->nrules; i++) {
+		const struct pg_rule *r = &e->cfg->rules[i];
+		struct pg_finding *f;
+
+		if (!r->require_push_cert || r->kind == PG_RULE_PATH ||
+		    !pg_rule_applies(r, u->ref, e->repo_name))
+			continue;
+		if (!e->cert_read) {
+			struct pg_push_cert c;
+			int rc = pg_push_cert_read(&c, e->repo);
+
+			e->cert_read = 1;
+			if (rc < 0)
+				pg_buf_puts(&e->cert_why, pg_error_last());
+			else if (rc > 0)
+				pg_buf_puts(&e->cert_why, "the push is not signed");
+			else
+				e->cert_good = pg_push_cert_check(&c, e->cfg->allowed, e->user, e->now,
+								  all, n, &e->cert_key,
+								  &e->cert_why) == 0;
+			if (rc == 0)
+				pg_push_cert_clear(&c);
+		}
+		if (e->cert_good) {
+			pg_verdict_note(v, r, 1, "require_push_cert = yes: signed by %s with %s",
+					e->user, e->cert_key.ptr);
+			continue;
+		}
+		f = pg_verdict_add(v, r, 0, "%s", e->cert_why.ptr);
+		pg_finding_addf(f, "require_push_cert = yes (%s:%d); sign the push with your SSH key: "
+				"git push --signed (git config gpg.format ssh; git config "
+				"user.signingKey ~/.ssh/id_ed25519.pub)", r->file,
+				r->require_push_cert_line);
+		pg_verdict_note(v, r, 0, "require_push_cert = yes: %s", e->cert_why.ptr);
+	}
+}
+
 /* Decide U, one of the push's updates ALL[0..N), for SCOPE. */
 static void decide(struct pg_engine *e, const struct pg_update *u, const struct pg_update *all,
 		   size_t n, struct pg_verdict *v, enum pg_scope scope, int brief)
@@ -415,6 +467,9 @@ static void decide(struct pg_engine *e, const struct pg_update *u, const struct 
 							 e->noptions, PG_BREAK_GLASS),
 					  e->now, v) < 0)
 		fail_closed(v, pg_error_last());
+	/* Only pre-receive gets the push certificate. */
+	if (commits)
+		decide_push_cert(e, u, all, n, v);
 	if (commits && pg_reqchanged_check(e->repo, e->cfg, e->repo_name, u, all, n, v) < 0)
 		fail_closed(v, pg_error_last());
 	if (commits) {

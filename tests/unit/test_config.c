@@ -885,15 +885,17 @@ static void test_not_supported_yet(void **state)
 	write_file("c.ini",
 		   "[branch \"main\"]\n"
 		   "approvals = 2\n"
-		   "require_push_cert = yes\n"
 		   "approvers = @reviewers\n"
 		   "bogus = 1\n");
 	cfg = load_bad("c.ini");
-	expect_ndiags(cfg, 4);
+	expect_ndiags(cfg, 3);
 	expect_diag(cfg, "c.ini", 2, "'approvals' is not supported yet");
-	expect_diag(cfg, "c.ini", 3, "'require_push_cert' is not supported yet");
-	expect_diag(cfg, "c.ini", 4, "'approvers' is not supported yet");
-	expect_diag(cfg, "c.ini", 5, "unknown key 'bogus'");
+	expect_diag(cfg, "c.ini", 3, "'approvers' is not supported yet");
+	expect_diag(cfg, "c.ini", 4, "unknown key 'bogus'");
+	/* require_push_cert is: it needs [core] signers, once a section. */
+	expect_one("[branch \"main\"]\nrequire_push_cert = yes\n", 2,
+		   "require_push_cert needs [core] signers");
+	expect_one("[tag \"v*\"]\nrequire_push_cert = maybe\n", 2, "require_push_cert");
 	pg_config_free(cfg);
 }
 
