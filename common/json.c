@@ -447,6 +447,17 @@ static int wrong_key(struct reader *r, const struct pg_json_key *keys, size_t nk
 	return -1;
 }
 
+/* Does the member at R's position (after its ',' when COMMA) have key NAME? */
+static int key_next(const struct reader *r, const char *name, size_t klen, int comma)
+{
+	size_t at = r->pos + (comma ? 1 : 0);
+
+	if (comma && (r->pos >= r->len || r->t[r->pos] != ','))
+		return 0;
+	return r->len - at >= klen + 2 && r->t[at] == '"' &&
+	       memcmp(r->t + at + 1, name, klen) == 0 && r->t[at + 1 + klen] == '"';
+}
+
 int pg_json_parse_object(struct pg_json_object *obj, const char *text, size_t len,
 			 const struct pg_json_key *keys, size_t nkeys)
 {
@@ -476,6 +487,11 @@ int pg_json_parse_object(struct pg_json_object *obj, const char *text, size_t le
 		size_t klen = strlen(keys[i].name);
 
 		v->start = r.pos;
+		if ((keys[i].kinds & PG_JSON_ABSENT) && !key_next(&r, keys[i].name, klen, i > 0)) {
+			v->end = r.pos;	/* kind 0: a line of an older version */
+			obj->nvalues++;
+			continue;
+		}
 		if (i > 0) {
 			if (r.pos < len && r.t[r.pos] == '}')
 				return fail_at(r.pos, "missing key \"%s\"", keys[i].name);

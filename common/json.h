@@ -50,6 +50,12 @@ void pg_json_put_shown(struct pg_buf *b, const char *text, size_t len);
 #define PG_JSON_INT 2u
 #define PG_JSON_NULL 4u
 #define PG_JSON_STRINGS 8u	/* an array of strings, possibly empty */
+/*
+ * The key may be missing (its value's kind is then 0), for fields added to
+ * the log after lines were written without them.  Where it stands, it must
+ * still stand in its place.
+ */
+#define PG_JSON_ABSENT 16u
 
 struct pg_json_key {
 	const char *name;	/* compared byte for byte: keys hold no escapes */

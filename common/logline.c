@@ -30,7 +30,7 @@ static const char hexdigits[] = "0123456789abcdef";
 /* The fields of a line, in order (SPEC.md). */
 enum {
 	F_SEQ, F_TIME, F_EVENT, F_REPO, F_REF, F_OLD, F_NEW, F_PUSHER, F_VIA,
-	F_RULE, F_REASON, F_PUSH_OPTIONS, F_PREV, F_SIG, NFIELDS
+	F_RULE, F_REASON, F_PUSH_OPTIONS, F_APPROVALS, F_PUSH_CERT, F_PREV, F_SIG, NFIELDS
 };
 
 static const struct pg_json_key fields[NFIELDS] = {
@@ -46,6 +46,9 @@ static const struct pg_json_key fields[NFIELDS] = {
 	{ "rule", PG_JSON_STRING | PG_JSON_NULL },
 	{ "reason", PG_JSON_STRING | PG_JSON_NULL },
 	{ "push_options", PG_JSON_STRINGS },
+	/* Since approvals and signed pushes: absent from older lines. */
+	{ "approvals", PG_JSON_STRINGS | PG_JSON_ABSENT },
+	{ "push_cert", PG_JSON_STRING | PG_JSON_NULL | PG_JSON_ABSENT },
 	{ "prev", PG_JSON_STRING },
 	{ "sig", PG_JSON_STRING },
 };
@@ -244,6 +247,9 @@ int pg_log_parse_line(struct pg_log_record *rec, const char *line, size_t len)
 	rec->npush_options = v[F_PUSH_OPTIONS].nitems;
 	rec->opts_start = v[F_PUSH_OPTIONS].value_start;
 	rec->opts_end = v[F_PUSH_OPTIONS].end;
+	rec->approvals = v[F_APPROVALS].items;
+	rec->napprovals = v[F_APPROVALS].nitems;
+	rec->push_cert = str_or_null(&v[F_PUSH_CERT]);
 	rec->prev = v[F_PREV].str;
 	rec->sig = v[F_SIG].str;
 	rec->sig_start = v[F_SIG].start;
@@ -331,6 +337,12 @@ int pg_log_entry_valid(const struct pg_log_entry *e)
 			return -1;
 		}
 	}
+	for (size_t i = 0; i < e->napprovals; i++) {
+		if (!e->approvals || !e->approvals[i]) {
+			pg_error_set("release log entry: approval %zu is NULL", i);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -362,7 +374,15 @@ int pg_log_line_build(struct pg_buf *b, long long seq, const char *when,
 			pg_buf_putc(b, ',');
 		pg_json_put_cstring(b, e->push_options[i]);
 	}
-	pg_buf_printf(b, "],\"prev\":\"%s\"}", prev);
+	pg_buf_puts(b, "],\"approvals\":[");
+	for (size_t i = 0; i < e->napprovals; i++) {
+		if (i)
+			pg_buf_putc(b, ',');
+		pg_json_put_cstring(b, e->approvals[i]);
+	}
+	pg_buf_puts(b, "],\"push_cert\":");
+	pg_json_put_cstring(b, e->push_cert);
+	pg_buf_printf(b, ",\"prev\":\"%s\"}", prev);
 	if (b->len > PG_LOG_LINE_MAX - 512) {
 		pg_error_set("release log entry: longer than %d bytes", PG_LOG_LINE_MAX - 512);
 		return -1;

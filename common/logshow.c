@@ -25,10 +25,14 @@
 
 /* ---- showing ---- */
 
-enum { C_SEQ, C_TIME, C_EVENT, C_REPO, C_REF, C_IDS, C_PUSHER, C_REASON, NCOLS };
+enum {
+	C_SEQ, C_TIME, C_EVENT, C_REPO, C_REF, C_IDS, C_PUSHER, C_APPROVALS, C_CERT,
+	C_REASON, NCOLS
+};
 
 static const char *const col_names[NCOLS] = {
-	"SEQ", "TIME", "EVENT", "REPO", "REF", "OLD..NEW", "PUSHER", "REASON"
+	"SEQ", "TIME", "EVENT", "REPO", "REF", "OLD..NEW", "PUSHER", "APPROVED-BY",
+	"SIGNED-PUSH", "REASON"
 };
 
 /* Screen columns of S: code points (pg_escape_put leaves only printable ones). */
@@ -67,6 +71,25 @@ static void table_cells(struct pg_buf cells[NCOLS], const struct pg_log_record *
 	else
 		pg_buf_putc(&cells[C_IDS], '-');
 	put_text(&cells[C_PUSHER], rec->pusher);
+	/* Who, not with which key: "carol SHA256:..." shows as carol. */
+	for (size_t i = 0; i < rec->napprovals; i++) {
+		const char *a = rec->approvals[i];
+
+		if (i)
+			pg_buf_putc(&cells[C_APPROVALS], ',');
+		pg_escape_put(&cells[C_APPROVALS], a, strcspn(a, " "));
+	}
+	if (!rec->napprovals)
+		pg_buf_putc(&cells[C_APPROVALS], '-');
+	if (rec->push_cert) {
+		/* "BLOB PRINCIPAL SHA256:...": the principal */
+		const char *p = strchr(rec->push_cert, ' ');
+
+		p = p ? p + 1 : rec->push_cert;
+		pg_escape_put(&cells[C_CERT], p, strcspn(p, " "));
+	} else {
+		pg_buf_putc(&cells[C_CERT], '-');
+	}
 	if (rec->reason)
 		pg_escape_puts(&cells[C_REASON], rec->reason);
 }
@@ -131,6 +154,17 @@ static void csv_row(struct pg_buf *b, struct pg_buf *opts, const struct pg_log_r
 	pg_buf_reset(opts);
 	pg_json_put_shown(opts, line + rec->opts_start, rec->opts_end - rec->opts_start);
 	csv_field(b, opts->ptr, opts->len, 0);
+	pg_buf_putc(b, ',');
+	pg_buf_reset(opts);
+	for (size_t i = 0; i < rec->napprovals; i++) {
+		if (i)
+			pg_buf_putc(opts, ' ');
+		pg_buf_puts(opts, rec->approvals[i]);
+	}
+	/* Space-separated pairs: name and fingerprint hold no space. */
+	csv_field(b, opts->ptr, opts->len, 1);
+	pg_buf_putc(b, ',');
+	csv_text(b, rec->push_cert);
 	pg_buf_printf(b, ",%s\r\n", rec->prev);
 }
 
@@ -167,7 +201,8 @@ int pg_log_show(FILE *out, FILE *err, const char *path,
 		widths[c] = strlen(col_names[c]);
 	}
 	if (format == PG_LOG_CSV)
-		fputs("seq,time,event,repo,ref,old,new,pusher,via,rule,reason,push_options,prev\r\n",
+		fputs("seq,time,event,repo,ref,old,new,pusher,via,rule,reason,push_options,"
+		      "approvals,push_cert,prev\r\n",
 		      out);
 	/* The table takes two passes: the widths first, then the rows. */
 	for (int pass = format == PG_LOG_TABLE ? 0 : 1; pass < 2; pass++) {

@@ -6,6 +6,7 @@
  *	{"seq":1,"time":"2026-11-29T15:20:07Z","event":"update","repo":"acme/app",
  *	 "ref":"refs/tags/v1.2.0","old":"0000...","new":"3f2a...","pusher":"alice",
  *	 "via":"gitea","rule":"tag \"v*\"","reason":null,"push_options":[],
+ *	 "approvals":["carol SHA256:..."],"push_cert":"<blob> alice SHA256:...",
  *	 "prev":"<sha256 hex of the previous line>","sig":"<base64 SSHSIG blob>"}
  *
  * (on one line).  The signed message is the line without its newline and
@@ -44,6 +45,11 @@ struct pg_log_entry {
 	const char *reason;			/* NULL -> null */
 	const char *const *push_options;
 	size_t npush_options;
+	/* "carol SHA256:..." for each approval the update was accepted with */
+	const char *const *approvals;
+	size_t napprovals;
+	/* "BLOB PRINCIPAL SHA256:..." of the push certificate; NULL -> null */
+	const char *push_cert;
 	time_t time;		/* 0: now */
 };
 
@@ -107,6 +113,9 @@ struct pg_log_record {
 	const char *pusher, *via, *rule, *reason;	/* NULL: null */
 	const char *const *push_options;
 	size_t npush_options;
+	const char *const *approvals;	/* none in a line written before them */
+	size_t napprovals;
+	const char *push_cert;		/* NULL: null or absent */
 	const char *prev;	/* 64 hex digits */
 	const char *sig;	/* base64 */
 	/* The ,"sig":"..." member in the line: [sig_start, sig_end). */

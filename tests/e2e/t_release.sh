@@ -35,7 +35,7 @@ check "alice pushes main" test $? -eq 0
 check "one entry is logged" test "$(wc -l <"$log")" -eq 1
 expect_contains "an update entry for main" "$log" '"seq":1,'
 expect_contains "with its fields in order" "$log" \
-	"\"event\":\"update\",\"repo\":\"app\",\"ref\":\"refs/heads/main\",\"old\":\"0000000000000000000000000000000000000000\",\"new\":\"$(git -C "$w" rev-parse HEAD)\",\"pusher\":\"alice\",\"via\":\"env:PUSHGATE_USER\",\"rule\":\"branch \\\"main\\\"\",\"reason\":null,\"push_options\":[\"ticket=CHG-1\"],\"prev\":\"0000000000000000000000000000000000000000000000000000000000000000\""
+	"\"event\":\"update\",\"repo\":\"app\",\"ref\":\"refs/heads/main\",\"old\":\"0000000000000000000000000000000000000000\",\"new\":\"$(git -C "$w" rev-parse HEAD)\",\"pusher\":\"alice\",\"via\":\"env:PUSHGATE_USER\",\"rule\":\"branch \\\"main\\\"\",\"reason\":null,\"push_options\":[\"ticket=CHG-1\"],\"approvals\":[],\"push_cert\":null,\"prev\":\"0000000000000000000000000000000000000000000000000000000000000000\""
 
 git -C "$w" tag -a v1.0 -m "release 1.0"
 push_as carol "$out" -C "$w" push origin v1.0

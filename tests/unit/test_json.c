@@ -340,6 +340,45 @@ static void test_read_truncated(void **state)
 	pg_json_object_free(&obj);
 }
 
+/* A key that older lines lack: absent, present, but never out of its place. */
+static void test_read_absent(void **state)
+{
+	static const struct pg_json_key keys[] = {
+		{ "n", PG_JSON_INT },
+		{ "a", PG_JSON_STRINGS | PG_JSON_ABSENT },
+		{ "c", PG_JSON_STRING | PG_JSON_NULL | PG_JSON_ABSENT },
+		{ "last", PG_JSON_STRING },
+	};
+	struct pg_json_object obj = PG_JSON_OBJECT_INIT;
+	const char *t;
+
+	(void)state;
+	t = "{\"n\":1,\"last\":\"x\"}";
+	assert_int_equal(pg_json_parse_object(&obj, t, strlen(t), keys, 4), 0);
+	assert_int_equal(obj.values[1].kind, 0);
+	assert_int_equal(obj.values[1].nitems, 0);
+	assert_int_equal(obj.values[2].kind, 0);
+	assert_string_equal(obj.values[3].str, "x");
+	t = "{\"n\":1,\"a\":[\"p\"],\"c\":null,\"last\":\"x\"}";
+	assert_int_equal(pg_json_parse_object(&obj, t, strlen(t), keys, 4), 0);
+	assert_int_equal(obj.values[1].kind, PG_JSON_STRINGS);
+	assert_string_equal(obj.values[1].items[0], "p");
+	assert_int_equal(obj.values[2].kind, PG_JSON_NULL);
+	t = "{\"n\":1,\"c\":\"q\",\"last\":\"x\"}";
+	assert_int_equal(pg_json_parse_object(&obj, t, strlen(t), keys, 4), 0);
+	assert_int_equal(obj.values[1].kind, 0);
+	assert_string_equal(obj.values[2].str, "q");
+	/* Out of order, or after the last key, it is refused as any key is. */
+	t = "{\"n\":1,\"c\":null,\"a\":[],\"last\":\"x\"}";
+	assert_int_equal(pg_json_parse_object(&obj, t, strlen(t), keys, 4), -1);
+	t = "{\"n\":1,\"last\":\"x\",\"a\":[]}";
+	assert_int_equal(pg_json_parse_object(&obj, t, strlen(t), keys, 4), -1);
+	/* A required key is still required. */
+	t = "{\"n\":1,\"a\":[]}";
+	assert_int_equal(pg_json_parse_object(&obj, t, strlen(t), keys, 4), -1);
+	pg_json_object_free(&obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_read_escapes),
 		cmocka_unit_test(test_read_strictness),
 		cmocka_unit_test(test_read_truncated),
+		cmocka_unit_test(test_read_absent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,6 +64,38 @@ static const char KEY_B[] =
 #define T2 ((time_t)1795965700)
 
 #define LINE1 \
+	"{\"seq\":1,\"time\":\"2026-11-29T15:20:07Z\",\"event\":\"update\",\"repo\":\"acme/app\"" \
+	",\"ref\":\"refs/tags/v1.2.0\",\"old\":\"0000000000000000000000000000000000000000\",\"n" \
+	"ew\":\"3f2a1c9e8d7b6a5f4e3d2c1b0a9f8e7d6c5b4a39\",\"pusher\":\"alice\",\"via\":\"gitea" \
+	"\",\"rule\":\"tag \\\"v*\\\"\",\"reason\":null,\"push_options\":[],\"approvals\":[],\"" \
+	"push_cert\":null,\"prev\":\"0000000000000000000000000000000000000000000000000000000000" \
+	"000000\",\"sig\":\"U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAgl1IduSbHyWG83izuFcXBr8p" \
+	"FvimFKNKq8PObJHeU9KsAAAAUcHVzaGdhdGUtcmVsZWFzZS1sb2cAAAAAAAAABnNoYTUxMgAAAFMAAAALc3NoL" \
+	"WVkMjU1MTkAAABALi0WFCiQymxy3pqqO7GzxqXscybbYAzR5jUCSw4Fcnb2dRMuRIiujw3cexoqNo4mUrtsrSx" \
+	"vq0+1zsQj4EoRAw==\"}"
+#define LINE1_HASH "5c271156aea7c51d166be6c707076565b3cae805b6db18db1a119c7fdd764af1"
+
+#define LINE2 \
+	"{\"seq\":2,\"time\":\"2026-11-29T15:21:40Z\",\"event\":\"rejected\",\"repo\":\"acme/ap" \
+	"p\",\"ref\":\"refs/heads/a\\u001b[31m\\\"q\\\\\\u007f\\ufffd\xc3\xa4\\u0085\",\"old\":" \
+	"\"8e1d0b2f3a4c5d6e7f8091a2b3c4d5e6f7081920\",\"new\":\"3f2a1c9e8d7b6a5f4e3d2c1b0a9f8e7" \
+	"d6c5b4a39\",\"pusher\":\"bob\",\"via\":\"env:PUSHGATE_USER\",\"rule\":\"branch \\\"mai" \
+	"n\\\"\",\"reason\":\"force-push is not allowed\",\"push_options\":[\"ci.skip\",\"break" \
+	"-glass=INC-42 \\\"db down\\\"\"],\"approvals\":[\"carol SHA256:aMGRLlTB4ZjcZwZmxWgmF0q" \
+	"VMG7Bl9dUXD2mrNgCYY4\",\"dave SHA256:C0xYBOp1b3dJVbF25UX8SrcVOvEFx3v7DyeTsszKvPM\"],\"" \
+	"push_cert\":\"5c1e3b8f0f8e4d2a9c7b6a5f4e3d2c1b0a9f8e7d alice SHA256:3IAk0NV1e9iM3bFmJT" \
+	"L3jkOoNhoq5ORkDcqoPF+BBnU\",\"prev\":\"5c271156aea7c51d166be6c707076565b3cae805b6db18d" \
+	"b1a119c7fdd764af1\",\"sig\":\"U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAgl1IduSbHyWG8" \
+	"3izuFcXBr8pFvimFKNKq8PObJHeU9KsAAAAUcHVzaGdhdGUtcmVsZWFzZS1sb2cAAAAAAAAABnNoYTUxMgAAAF" \
+	"MAAAALc3NoLWVkMjU1MTkAAABA3P//iH8AB/UK5fnssvJlROTiFY2cohULQVMwJtf90S2X5PNaM05bVgxLsg0g" \
+	"7CUmlYtogG1mEAz++i4PjJUrBQ==\"}"
+#define LINE2_HASH "11b5b16ca554e3613c3c0d7609f86a279a8901ffed4a0d5738dea1e6c91d0fd1"
+
+/*
+ * The same two entries as an older version wrote them, before approvals
+ * and push_cert: they must still read and verify.
+ */
+#define OLD_LINE1 \
 	"{\"seq\":1,\"time\":\"2026-11-29T15:20:07Z\",\"event\":\"update\",\"repo\":\"acme/app\"," \
 	"\"ref\":\"refs/tags/v1.2.0\",\"old\":\"0000000000000000000000000000000000000000\"," \
 	"\"new\":\"3f2a1c9e8d7b6a5f4e3d2c1b0a9f8e7d6c5b4a39\",\"pusher\":\"alice\",\"via\":\"gitea\"," \
@@ -73,9 +105,9 @@ static const char KEY_B[] =
 	"ObJHeU9KsAAAAUcHVzaGdhdGUtcmVsZWFzZS1sb2cAAAAAAAAABnNoYTUxMgAAAFMAAAALc3NoLWVkMjU1MTkAAA" \
 	"BAVVf3EF+4kICIVJNE99ooPKRmQbtTWaKCrxc4smjpiq/gNx+VeuPDyxvxBDlcK4zeOMQw6kI7//xe+C8BdoxRBg" \
 	"==\"}"
-#define LINE1_HASH "3f63d68f21185ee908959614de0738b49a25b8bba698185c9afd37ef40d061d1"
+#define OLD_LINE1_HASH "3f63d68f21185ee908959614de0738b49a25b8bba698185c9afd37ef40d061d1"
 
-#define LINE2 \
+#define OLD_LINE2 \
 	"{\"seq\":2,\"time\":\"2026-11-29T15:21:40Z\",\"event\":\"rejected\",\"repo\":\"acme/app\"," \
 	"\"ref\":\"refs/heads/a\\u001b[31m\\\"q\\\\\\u007f\\ufffd\xc3\xa4\\u0085\"," \
 	"\"old\":\"8e1d0b2f3a4c5d6e7f8091a2b3c4d5e6f7081920\"," \
@@ -83,12 +115,12 @@ static const char KEY_B[] =
 	"\"via\":\"env:PUSHGATE_USER\",\"rule\":\"branch \\\"main\\\"\"," \
 	"\"reason\":\"force-push is not allowed\"," \
 	"\"push_options\":[\"ci.skip\",\"break-glass=INC-42 \\\"db down\\\"\"]," \
-	"\"prev\":\"" LINE1_HASH "\"," \
+	"\"prev\":\"" OLD_LINE1_HASH "\"," \
 	"\"sig\":\"U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAgl1IduSbHyWG83izuFcXBr8pFvimFKNKq8P" \
 	"ObJHeU9KsAAAAUcHVzaGdhdGUtcmVsZWFzZS1sb2cAAAAAAAAABnNoYTUxMgAAAFMAAAALc3NoLWVkMjU1MTkAAA" \
 	"BA2qNI+FST2RLRTTFzIBFujgW/EnKnb/qbO9FF8/06RdvBE59G+pR0cz+E+3JMCDsKwyX//Yn6KuOwfa8mPM99Dg" \
 	"==\"}"
-#define LINE2_HASH "ffd2536af5c82c3398c921f1e3889a61f33c90ba0f3b459bcbda02a2ec404562"
+#define OLD_LINE2_HASH "ffd2536af5c82c3398c921f1e3889a61f33c90ba0f3b459bcbda02a2ec404562"
 
 /* The ref of LINE2 as git would have handed it over. */
 #define RAW_REF2 "refs/heads/a\x1b[31m\"q\\\x7f\xff\xc3\xa4\xc2\x85"
@@ -96,6 +128,11 @@ static const char KEY_B[] =
 #define LEN(s) (sizeof(s) - 1)
 
 static const char *const OPTS2[] = { "ci.skip", "break-glass=INC-42 \"db down\"" };
+static const char *const APPROVALS2[] = {
+	"carol SHA256:aMGRLlTB4ZjcZwZmxWgmF0qVMG7Bl9dUXD2mrNgCYY4",
+	"dave SHA256:C0xYBOp1b3dJVbF25UX8SrcVOvEFx3v7DyeTsszKvPM"
+};
+#define CERT2 "5c1e3b8f0f8e4d2a9c7b6a5f4e3d2c1b0a9f8e7d alice SHA256:3IAk0NV1e9iM3bFmJTL3jkOoNhoq5ORkDcqoPF+BBnU"
 
 static const struct pg_log_entry ENTRY1 = {
 	.event = "update", .repo = "acme/app", .ref = "refs/tags/v1.2.0",
@@ -112,6 +149,7 @@ static const struct pg_log_entry ENTRY2 = {
 	.pusher = "bob", .via = "env:PUSHGATE_USER", .rule = "branch \"main\"",
 	.reason = "force-push is not allowed",
 	.push_options = OPTS2, .npush_options = 2,
+	.approvals = APPROVALS2, .napprovals = 2, .push_cert = CERT2,
 	.time = T2,
 };
 
@@ -319,6 +357,34 @@ static void test_line_hash(void **state)
 	assert_string_equal(hex, LINE1_HASH);
 	pg_log_line_hash(hex, "", 0);
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+/* Lines an older version wrote, without approvals and push_cert, read and verify. */
+static void test_older_lines(void **state)
+{
+	struct pg_log_record rec = PG_LOG_RECORD_INIT;
+	struct pg_log_report r;
+
+	(void)state;
+	assert_int_equal(pg_log_parse_line(&rec, OLD_LINE2, LEN(OLD_LINE2)), 0);
+	assert_int_equal(rec.napprovals, 0);
+	assert_null(rec.push_cert);
+	assert_int_equal(rec.npush_options, 2);
+	assert_string_equal(rec.prev, OLD_LINE1_HASH);
+	/* The new fields, where they are written, stand in their place. */
+	assert_int_equal(pg_log_parse_line(&rec, LINE2, LEN(LINE2)), 0);
+	assert_int_equal(rec.napprovals, 2);
+	assert_string_equal(rec.approvals[1], APPROVALS2[1]);
+	assert_string_equal(rec.push_cert, CERT2);
+	write_file(logpath, OLD_LINE1 "\n" OLD_LINE2 "\n", LEN(OLD_LINE1 OLD_LINE2) + 2, "w");
+	assert_int_equal(pg_log_verify(logpath, signers, &r), 0);
+	assert_int_equal(r.entries, 2);
+	assert_string_equal(r.head, OLD_LINE2_HASH);
+	/* A new entry chains onto them. */
+	assert_int_equal(pg_log_append(logpath, &key_a, &ENTRY1, 1, NULL), 0);
+	assert_int_equal(pg_log_verify(logpath, signers, &r), 0);
+	assert_int_equal(r.entries, 3);
+	pg_log_record_free(&rec);
 }
 
 /* What the reader gets back from LINE2: the pusher's bytes, escaped for JSON. */
@@ -965,10 +1031,10 @@ static void test_show(void **state)
 
 	out = show(NULL, PG_LOG_TABLE, 0);
 	assert_string_equal(out,
-		"SEQ  TIME                  EVENT     REPO      REF                                     OLD..NEW          PUSHER  REASON\n"
-		"1    2026-11-29T15:20:07Z  update    acme/app  refs/tags/v1.2.0                        0000000..3f2a1c9  alice\n"
-		"2    2026-11-29T15:21:40Z  rejected  acme/app  refs/heads/a\\x1b[31m\"q\\\\\\x7f\xef\xbf\xbd\xc3\xa4\\xc2\\x85  8e1d0b2..3f2a1c9  bob     force-push is not allowed\n"
-		"3    2026-11-30T15:21:40Z  update    tools/ci  refs/tags/v1.2.0                        0000000..3f2a1c9  alice\n");
+		"SEQ  TIME                  EVENT     REPO      REF                                     OLD..NEW          PUSHER  APPROVED-BY  SIGNED-PUSH  REASON\n"
+		"1    2026-11-29T15:20:07Z  update    acme/app  refs/tags/v1.2.0                        0000000..3f2a1c9  alice   -            -\n"
+		"2    2026-11-29T15:21:40Z  rejected  acme/app  refs/heads/a\\x1b[31m\"q\\\\\\x7f\xef\xbf\xbd\xc3\xa4\\xc2\\x85  8e1d0b2..3f2a1c9  bob     carol,dave   alice        force-push is not allowed\n"
+		"3    2026-11-30T15:21:40Z  update    tools/ci  refs/tags/v1.2.0                        0000000..3f2a1c9  alice   -            -\n");
 	free(out);
 
 	f.repo_glob = "acme/*";
@@ -981,7 +1047,7 @@ static void test_show(void **state)
 	assert_string_equal(f.since, "2026-11-30T00:00:00Z");
 	out = show(&f, PG_LOG_CSV, 0);
 	assert_non_null(strstr(out, "seq,time,event,repo,ref,old,new,pusher,via,rule,reason,"
-				    "push_options,prev\r\n3,2026-11-30T15:21:40Z,update,tools/ci,"
+				    "push_options,approvals,push_cert,prev\r\n3,2026-11-30T15:21:40Z,update,tools/ci,"
 				    "refs/tags/v1.2.0,0000000000000000000000000000000000000000,"
 				    "3f2a1c9e8d7b6a5f4e3d2c1b0a9f8e7d6c5b4a39,alice,gitea,"
 				    "\"tag \"\"v*\"\"\",,[],"));
@@ -993,6 +1059,8 @@ static void test_show(void **state)
 	assert_non_null(strstr(out, "\r\n2,2026-11-29T15:21:40Z,rejected,acme/app,"
 				    "\"refs/heads/a\\x1b[31m\"\"q\\\\\\x7f"));
 	assert_non_null(strstr(out, ",\"[\"\"ci.skip\"\",\"\"break-glass=INC-42 \\\"\"db down\\\"\"\"\"]\","
+				    "carol SHA256:aMGRLlTB4ZjcZwZmxWgmF0qVMG7Bl9dUXD2mrNgCYY4 "
+				    "dave SHA256:C0xYBOp1b3dJVbF25UX8SrcVOvEFx3v7DyeTsszKvPM," CERT2 ","
 				    LINE1_HASH "\r\n"));
 	free(out);
 
@@ -1035,6 +1103,7 @@ int main(void)
 		T(test_vector_first_entry),
 		T(test_vector_second_entry),
 		cmocka_unit_test(test_line_hash),
+		T(test_older_lines),
 		cmocka_unit_test(test_parse_escaped_ref),
 		T(test_chaining),
 		T(test_append_ex_while_locked),
