@@ -659,7 +659,20 @@ for i in "${!link_paths[@]}"; do
 	say "linked $p -> ${link_targets[$i]}"
 done
 
+# Signed pushes (require_push_cert) need a nonce seed where git receives:
+# a secret of the server's, set once and never changed by a rerun.
+seed_nonce() {	# WHERE GIT-CONFIG-ARGS...
+	local where=$1; shift
+	git config "$@" --get receive.certNonceSeed >/dev/null 2>&1 && return 0
+	git config "$@" receive.certNonceSeed "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+	say "set receive.certNonceSeed in $where (for git push --signed)"
+}
+for r in "${repo_dirs[@]+"${repo_dirs[@]}"}" "${gitea_dirs[@]+"${gitea_dirs[@]}"}"; do
+	seed_nonce "$r/config" --file "$r/config"
+done
+
 if [ "$hp_set" -eq 1 ]; then
+	seed_nonce "the system git config" --system
 	git config --system core.hooksPath "$libexec"
 	say "set core.hooksPath = $libexec in the system git config"
 	say "note: git now runs only these hooks for every repository on this host; each repository's own hooks/ is ignored"

@@ -11,6 +11,7 @@ int pg_cmd_check(int argc, char **argv);
 int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_log(int argc, char **argv);
 int pg_cmd_scan(int argc, char **argv);
+int pg_cmd_approve(int argc, char **argv);
 
 struct pg_config;
 struct git_repository;

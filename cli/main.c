@@ -14,6 +14,7 @@ static const char usage[] =
 	"       pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n"
 	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
 	"       pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n"
+	"       pushgate approve [--key FILE] [--push REMOTE] [COMMIT]\n"
 	"       pushgate version\n";
 
 /* Each subcommand's usage, for `pushgate SUBCOMMAND --help`. */
@@ -31,6 +32,10 @@ static const char usage_log_show[] =
 static const char usage_scan[] =
 	"usage: pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n"
 	"  REV-RANGE as git rev-list takes it (A..B, or one revision); default: every ref\n";
+static const char usage_approve[] =
+	"usage: pushgate approve [--key FILE] [--push REMOTE] [COMMIT]\n"
+	"  signs an approval of COMMIT (default HEAD) into refs/notes/approvals;\n"
+	"  FILE defaults to git config user.signingKey; --push merges and pushes them\n";
 static const char usage_version[] = "usage: pushgate version\n";
 
 /* Options of any subcommand that take a value: their value is never read as
@@ -39,7 +44,7 @@ static int takes_value(const char *a)
 {
 	static const char *const opts[] = {
 		"-c", "--config", "--git-dir", "--user", "-o", "--push-option",
-		"--log", "--signers", "--repo", "--since", "--format",
+		"--log", "--signers", "--repo", "--since", "--format", "--key", "--push",
 	};
 	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
 		if (!strcmp(a, opts[i]))
@@ -87,6 +92,7 @@ static int subcommand_help(int argc, char **argv)
 	const char *text = !strcmp(cmd, "check")     ? usage_check
 			   : !strcmp(cmd, "explain") ? usage_explain
 			   : !strcmp(cmd, "scan")    ? usage_scan
+			   : !strcmp(cmd, "approve") ? usage_approve
 			   : !strcmp(cmd, "version") ? usage_version
 						     : NULL;
 	if (!text || !wants_help(argc, argv, 2))
@@ -112,6 +118,8 @@ int main(int argc, char **argv)
 		return pg_cmd_log(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "scan"))
 		return pg_cmd_scan(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "approve"))
+		return pg_cmd_approve(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		int major, minor, rev;
 

@@ -231,6 +231,11 @@ int pg_audit_updates(const struct pg_config *cfg, const struct pg_audit_push *p,
 		e = batch_add(&b, p, &u[i], "update", granted ? granted : r);
 		b.reasons[b.n - 1] = why;
 		e->reason = why;
+		e->push_cert = p->push_cert;
+		if (p->approvals) {
+			e->approvals = (const char *const *)p->approvals[i];
+			e->napprovals = p->napprovals[i];
+		}
 	}
 	return batch_flush(&b, cfg, status);
 }

@@ -21,6 +21,11 @@ struct pg_audit_push {
 	const char *via;
 	const char *const *options;	/* push options, as pushed */
 	size_t noptions;
+	/* post-receive: "BLOB PRINCIPAL SHA256:..." of a good push certificate */
+	const char *push_cert;
+	/* post-receive: per update, as U, the approvals it was accepted with */
+	char **const *approvals;
+	const size_t *napprovals;
 };
 
 /* The first branch or tag rule with release = yes that applies, or NULL. */

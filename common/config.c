@@ -84,12 +84,12 @@ enum key_type {
 	K_FREEZE,
 	K_REQUIRE_PR,
 	K_REQUIRE_PUSH_CERT,
+	K_APPROVALS,
 	K_REQUIRE_CHANGED,
 	K_SIZE,
 	K_SECRET_RULES,
 	K_SECRET_ALLOW,
-	K_SECRET_PATHS,
-	K_NOT_YET		/* in SPEC.md, not implemented by this version */
+	K_SECRET_PATHS
 };
 
 struct key_spec {
@@ -142,8 +142,8 @@ static const struct key_spec keys[] = {
 	{ "freeze", IN_RULE, K_FREEZE, 0 },
 	{ "break_glass", IN_RULE, K_RULE_MEMBERS, offsetof(struct pg_rule, break_glass) },
 	{ "require_changed", IN_TAG, K_REQUIRE_CHANGED, 0 },
-	{ "approvals", IN_BRANCH, K_NOT_YET, 0 },
-	{ "approvers", IN_BRANCH, K_NOT_YET, 0 },
+	{ "approvals", IN_BRANCH, K_APPROVALS, 0 },
+	{ "approvers", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, approvers) },
 	{ "require_push_cert", IN_RULE, K_REQUIRE_PUSH_CERT, 0 },
 	{ "max_size", IN_PATH, K_SIZE, 0 },
 	{ "name", IN_PATH, K_REGEX, offsetof(struct pg_rule, name) },
@@ -971,6 +971,26 @@ static void parse_size(struct file_ctx *fc, struct pg_rule *r, const char *value
 	r->max_size = n * unit;
 }
 
+/* approvals = N: how many reviewers must have signed the new tip. */
+static void parse_approvals(struct file_ctx *fc, struct pg_rule *r, const char *value)
+{
+	char *end;
+	long n;
+
+	if (r->approvals_line) {
+		diag_at(fc->cfg, fc->file, fc->lineno, "key given twice",
+			 "'approvals' is given twice (first at line %d)", r->approvals_line);
+		return;
+	}
+	r->approvals_line = fc->lineno;
+	n = strtol(value, &end, 10);
+	if (!*value || *end || n < 1 || n > PG_APPROVALS_MAX)
+		diag_at(fc->cfg, fc->file, fc->lineno, "approvals must be a number from 1 to 16",
+			 "approvals must be a number from 1 to %d, not '%s'", PG_APPROVALS_MAX, value);
+	else
+		r->approvals = (int)n;
+}
+
 static int add_rule_file(void *arg, const char *item)
 {
 	struct file_ctx *fc = arg;
@@ -1048,6 +1068,9 @@ static void set_rule_value(struct file_ctx *fc, const struct key_spec *k,
 		break;
 	case K_REQUIRE_PUSH_CERT:
 		set_flag(fc, k, value, &r->require_push_cert, &r->require_push_cert_line);
+		break;
+	case K_APPROVALS:
+		parse_approvals(fc, r, value);
 		break;
 	case K_REQUIRE_CHANGED:
 		parse_globs(fc, &fc->seen.require_changed, k->name, value, &r->require_changed,
@@ -1235,12 +1258,6 @@ static void on_key(void *ctx, int line, const char *name, const char *value,
 		else
 			diag_at(fc->cfg, fc->file, fc->lineno, "unknown key",
 				 "unknown key '%s' in %s", name, title.ptr);
-	} else if (k->type == K_NOT_YET) {
-		if (!fc->indented)
-			diag_at(fc->cfg, fc->file, fc->lineno,
-				 "key not supported yet by this version",
-				 "'%s' is not supported yet by this version of pushgate",
-				 name);
 	} else if (fc->indented && k->type != K_RULE_MEMBERS &&
 		   k->type != K_GROUP_MEMBERS && k->type != K_REPOS &&
 		   k->type != K_REFS && k->type != K_REQUIRE_SIGNED &&
@@ -1596,6 +1613,7 @@ static void check_groups(struct pg_config *cfg)
 		check_refs(cfg, &r->import);
 		check_refs(cfg, &r->require_signed.by);
 		check_refs(cfg, &r->break_glass);
+		check_refs(cfg, &r->approvers);
 	}
 	if (cfg->secrets)
 		check_refs(cfg, &cfg->secrets->rule.bypass);
@@ -1844,6 +1862,16 @@ static void check_rules(struct pg_config *cfg)
 				 "require_push_cert needs [core] signers",
 				 "require_push_cert needs [core] signers, the allowed_signers file "
 				 "that says whose key may sign a push");
+		if (r->approvals && !cfg->signers.value)
+			diag_at(cfg, r->file, r->approvals_line,
+				 "approvals needs [core] signers",
+				 "approvals needs [core] signers, the allowed_signers file "
+				 "that says whose key signs whose approval");
+		/* A list that counts for nothing reads as a policy that is not there. */
+		if (r->approvers.set && !r->approvals_line)
+			diag_at(cfg, r->file, r->approvers.line, "approvers without approvals",
+				 "approvers says whose approvals count, but the section has no "
+				 "approvals = N saying how many are needed");
 		if (r->deny && r->write.set)
 			diag_at(cfg, r->file, r->deny_line,
 				 "deny = yes and write exclude each other",
@@ -2004,6 +2032,7 @@ static void rule_clear(struct pg_rule *r)
 	regex_clear(&r->message);
 	free_strs(r->refs, r->nrefs);
 	members_clear(&r->break_glass);
+	members_clear(&r->approvers);
 	for (size_t j = 0; j < r->nwindows; j++)
 		free(r->windows[j].text);
 	free(r->windows);

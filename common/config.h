@@ -66,6 +66,8 @@ struct pg_signed {
 	struct pg_members by;	/* a member list, matched with the principal */
 };
 
+#define PG_APPROVALS_MAX 16
+
 /* A [branch "PATTERN"], [tag "PATTERN"] or [path "GLOB"] section. */
 struct pg_rule {
 	enum pg_rule_kind kind;
@@ -121,6 +123,13 @@ struct pg_rule {
 	int require_pr_line;
 	int require_push_cert;		/* git push --signed, by the pusher's key */
 	int require_push_cert_line;
+	/*
+	 * branch: the new tip must carry this many approvals (approval.h) by
+	 * distinct members of approvers, neither its author nor the pusher.
+	 */
+	int approvals;
+	int approvals_line;
+	struct pg_members approvers;	/* default: everyone identified */
 	/* path: blobs larger than this are refused (bytes; 0: no limit) */
 	unsigned long long max_size;
 	int max_size_line;

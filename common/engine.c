@@ -9,6 +9,8 @@
 #include "pushcert.h"
 #include "pushopt.h"
 #include "reqchanged.h"
+#include "review.h"
+#include "approval.h"
 #include "report.h"
 #include "schedule.h"
 
@@ -46,6 +48,8 @@ struct pg_engine {
 	int cert_good;			/* it is good for this push by this pusher */
 	struct pg_buf cert_why;		/* else why not */
 	struct pg_buf cert_key;		/* the key that signed it */
+	int notes_read, notes_have;	/* refs/notes/approvals, as the push leaves it */
+	git_oid notes;
 	int log_checked, log_ready;	/* can the release log take entries? */
 	char *log_error;
 	int repo_tried;
@@ -405,12 +409,59 @@ static void decide_push_cert(struct pg_engine *e, const struct pg_update *u,
 					e->user, e->cert_key.ptr);
 			continue;
 		}
-		f = pg_verdict_add(v, r, 0, "%s", e->cert_why.ptr);
+		f = pg_verdict_add(v, r, r->mode == PG_MODE_WARN, "%s", e->cert_why.ptr);
 		pg_finding_addf(f, "require_push_cert = yes (%s:%d); sign the push with your SSH key: "
 				"git push --signed (git config gpg.format ssh; git config "
 				"user.signingKey ~/.ssh/id_ed25519.pub)", r->file,
 				r->require_push_cert_line);
 		pg_verdict_note(v, r, 0, "require_push_cert = yes: %s", e->cert_why.ptr);
+	}
+}
+
+/* approvals = N, against the approvals this push leaves in the repository. */
+static int decide_review(struct pg_engine *e, const struct pg_update *u, const struct pg_update *all,
+			 size_t n, enum pg_change change, struct pg_verdict *v)
+{
+	struct pg_review_checks rc = { e->repo, e->cfg, e->repo_name, e->user, e->now, NULL };
+
+	if (!e->notes_read) {
+		int got = pg_review_notes(&e->notes, e->repo, all, n);
+
+		if (got < 0)
+			return -1;
+		e->notes_read = 1;
+		e->notes_have = got == 0;
+	}
+	rc.notes = e->notes_have ? &e->notes : NULL;
+	return pg_review_check(&rc, u, change, v);
+}
+
+/*
+ * Refs that are pushgate's own or evidence, whatever the policy says:
+ * refs/pushgate/ (post-receive keeps push certificates there) takes no
+ * push at all, and refs/notes/approvals only moves forward, so that an
+ * approval once given stays on record.
+ */
+static int reserved_ref(const char *ref)
+{
+	return !strncmp(ref, "refs/pushgate/", 14) || !strcmp(ref, PG_APPROVALS_REF);
+}
+
+static void decide_reserved(const struct pg_update *u, enum pg_change change, struct pg_verdict *v)
+{
+	struct pg_finding *f;
+
+	if (!strncmp(u->ref, "refs/pushgate/", 14)) {
+		f = pg_verdict_add(v, NULL, 0, "refs/pushgate/ is pushgate's own");
+		pg_finding_addf(f, "only the post-receive hook writes there (push certificates)");
+	} else if (change == PG_CHANGE_DELETE || change == PG_CHANGE_REWRITE) {
+		f = pg_verdict_add(v, NULL, 0, "%s %s: approvals are evidence", PG_APPROVALS_REF,
+				   change == PG_CHANGE_DELETE ? "may not be deleted"
+							      : "may only move forward");
+		pg_finding_addf(f, "fetch and merge them first: git fetch origin %s:%s-theirs && "
+				"git notes --ref=approvals merge -s cat_sort_uniq %s-theirs",
+				PG_APPROVALS_REF, PG_APPROVALS_REF, PG_APPROVALS_REF);
+		pg_finding_addf(f, "pushgate approve --push origin does this for you");
 	}
 }
 
@@ -433,7 +484,8 @@ static void decide(struct pg_engine *e, const struct pg_update *u, const struct 
 		pg_finding_addf(f, "GIT_DIR does not name a directory pushgate can resolve");
 		return;
 	}
-	refs = scope != PG_SCOPE_COMMITS && pg_policy_protects(e->cfg, u->ref, e->repo_name);
+	refs = scope != PG_SCOPE_COMMITS && (pg_policy_protects(e->cfg, u->ref, e->repo_name) ||
+					     reserved_ref(u->ref));
 	/* Every update that brings commits has their names checked (commits.h). */
 	commits = scope != PG_SCOPE_REFS;
 	if (!refs && !commits)
@@ -459,6 +511,8 @@ static void decide(struct pg_engine *e, const struct pg_update *u, const struct 
 	req.via = e->via;
 	req.no_user_why = e->no_user_why;
 	req.pr_id = e->pr_id;
+	if (refs && reserved_ref(u->ref))
+		decide_reserved(u, change, v);
 	if (refs)
 		pg_policy_decide(e->cfg, &req, v);
 	/* Windows and freezes need -o break-glass, which only pre-receive sees. */
@@ -470,6 +524,8 @@ static void decide(struct pg_engine *e, const struct pg_update *u, const struct 
 	/* Only pre-receive gets the push certificate. */
 	if (commits)
 		decide_push_cert(e, u, all, n, v);
+	if (commits && decide_review(e, u, all, n, change, v) < 0)
+		fail_closed(v, pg_error_last());
 	if (commits && pg_reqchanged_check(e->repo, e->cfg, e->repo_name, u, all, n, v) < 0)
 		fail_closed(v, pg_error_last());
 	if (commits) {
@@ -506,7 +562,8 @@ void pg_engine_decide(struct pg_engine *e, const struct pg_update *u, struct pg_
 static struct pg_audit_push audit_push(const struct pg_engine *e)
 {
 	struct pg_audit_push p = {
-		e->repo_name, e->user, e->via, (const char *const *)e->options, e->noptions
+		e->repo_name, e->user, e->via, (const char *const *)e->options, e->noptions,
+		NULL, NULL, NULL
 	};
 
 	return p;
@@ -588,10 +645,74 @@ size_t pg_engine_check(struct pg_engine *e, const struct pg_update *u, size_t n,
 	return rejected;
 }
 
+/* What post-receive logs beside the update: the push certificate, the approvals. */
+struct evidence {
+	struct pg_buf cert;	/* "BLOB PRINCIPAL SHA256:...", or empty */
+	char ***approvals;	/* per update */
+	size_t *napprovals;
+};
+
+static void evidence_gather(struct pg_engine *e, const struct pg_update *u, size_t n,
+			    struct evidence *ev, struct pg_buf *out)
+{
+	struct pg_review_checks rc = { NULL, e->cfg, e->repo_name, e->user, e->now, NULL };
+	struct pg_buf fp = PG_BUF_INIT, why = PG_BUF_INIT, line = PG_BUF_INIT;
+	struct pg_push_cert c;
+	git_oid notes;
+	int got;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->approvals = pg_xcalloc(n ? n : 1, sizeof(*ev->approvals));
+	ev->napprovals = pg_xcalloc(n ? n : 1, sizeof(*ev->napprovals));
+	if (!engine_repo(e))
+		return;
+	got = pg_push_cert_read(&c, e->repo);
+	if (got == 0) {
+		if (pg_push_cert_check(&c, e->cfg->allowed, e->user, e->now, u, n, &fp, &why) == 0)
+			pg_buf_printf(&ev->cert, "%s %s %s", c.blob_hex, e->user, fp.ptr);
+		if (pg_push_cert_keep(e->repo, &c) < 0) {
+			pg_buf_printf(&line, "push certificate: NOT KEPT: %s", pg_error_last());
+			pg_report_line(out, line.ptr);
+		}
+		pg_push_cert_clear(&c);
+	}
+	rc.repo = e->repo;
+	got = pg_review_notes(&notes, e->repo, u, n);
+	rc.notes = got == 0 ? &notes : NULL;
+	if (got < 0) {
+		pg_buf_printf(&line, "release log: approvals not recorded: %s", pg_error_last());
+		pg_report_line(out, line.ptr);
+	}
+	for (size_t i = 0; got >= 0 && i < n; i++) {
+		if (pg_review_used(&rc, &u[i], &ev->approvals[i], &ev->napprovals[i]) < 0) {
+			pg_buf_reset(&line);
+			pg_buf_printf(&line, "release log: approvals not recorded: %s",
+				      pg_error_last());
+			pg_report_line(out, line.ptr);
+		}
+	}
+	pg_buf_free(&fp);
+	pg_buf_free(&why);
+	pg_buf_free(&line);
+}
+
+static void evidence_free(struct evidence *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < ev->napprovals[i]; j++)
+			free(ev->approvals[i][j]);
+		free(ev->approvals[i]);
+	}
+	free(ev->approvals);
+	free(ev->napprovals);
+	pg_buf_free(&ev->cert);
+}
+
 void pg_engine_record(struct pg_engine *e, const struct pg_update *u, size_t n,
 		      struct pg_buf *out)
 {
 	struct pg_buf status = PG_BUF_INIT, line = PG_BUF_INIT;
+	struct evidence ev;
 	struct pg_audit_push p;
 
 	if (!e->config_ok) {
@@ -599,12 +720,17 @@ void pg_engine_record(struct pg_engine *e, const struct pg_update *u, size_t n,
 		return;
 	}
 	p = audit_push(e);
+	evidence_gather(e, u, n, &ev, out);
+	p.push_cert = ev.cert.len ? ev.cert.ptr : NULL;
+	p.approvals = ev.approvals;
+	p.napprovals = ev.napprovals;
 	if (pg_audit_updates(e->cfg, &p, u, n, &status) < 0) {
 		pg_buf_printf(&line, "release log: NOT LOGGED: %s", pg_error_last());
 		pg_report_line(out, line.ptr);
 	}
 	if (status.len)
 		pg_report_line(out, status.ptr);
+	evidence_free(&ev, n);
 	pg_buf_free(&line);
 	pg_buf_free(&status);
 }

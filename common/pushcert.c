@@ -260,3 +260,69 @@ int pg_push_cert_check(const struct pg_push_cert *c, const struct pg_signers *si
 		pg_sshkey_fingerprint(key_fp, c->sig.pk);
 	return 0;
 }
+
+#define KEEP_TRIES 5
+
+int pg_push_cert_keep(git_repository *repo, const struct pg_push_cert *c)
+{
+	git_oid blob, tree_id, commit_id, parent_id;
+	git_signature *sig = NULL;
+	git_treebuilder *tb = NULL;
+	git_commit *parent = NULL;
+	git_reference *ref = NULL;
+	git_tree *tree = NULL;
+	struct pg_buf msg = PG_BUF_INIT;
+	int rc = -1, got;
+
+	if (git_oid_fromstr(&blob, c->blob_hex) < 0) {
+		pg_error_set("push certificate: bad blob id");
+		return -1;
+	}
+	pg_buf_printf(&msg, "push certificate %s\n\npusher %s\n", c->blob_hex, c->pusher);
+	if (git_signature_now(&sig, "pushgate", "pushgate@localhost") < 0 ||
+	    git_treebuilder_new(&tb, repo, NULL) < 0 ||
+	    git_treebuilder_insert(NULL, tb, "cert", &blob, GIT_FILEMODE_BLOB) < 0 ||
+	    git_treebuilder_write(&tree_id, tb) < 0 || git_tree_lookup(&tree, repo, &tree_id) < 0)
+		goto git_fail;
+	for (int i = 0; i < KEEP_TRIES; i++) {
+		const git_commit *parents[1];
+
+		got = git_reference_name_to_id(&parent_id, repo, PG_CERTS_REF);
+		if (got < 0 && got != GIT_ENOTFOUND)
+			goto git_fail;
+		git_commit_free(parent);
+		parent = NULL;
+		if (got == 0 && git_commit_lookup(&parent, repo, &parent_id) < 0)
+			goto git_fail;
+		parents[0] = parent;
+		if (git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg.ptr, tree,
+				      parent ? 1 : 0, parents) < 0)
+			goto git_fail;
+		got = git_reference_create_matching(&ref, repo, PG_CERTS_REF, &commit_id, got == 0,
+						    got == 0 ? &parent_id : NULL,
+						    "pushgate: keep a push certificate");
+		git_reference_free(ref);
+		ref = NULL;
+		if (got == 0) {
+			rc = 0;
+			break;
+		}
+		/* Another push moved (or made) the ref first: stack on theirs. */
+		if (got != GIT_EMODIFIED && got != GIT_EEXISTS)
+			goto git_fail;
+	}
+	if (rc < 0)
+		pg_error_set("%s kept moving; the certificate %s is not kept", PG_CERTS_REF,
+			     c->blob_hex);
+	goto out;
+git_fail:
+	pg_error_set("%s: %s", PG_CERTS_REF,
+		     git_error_last() ? git_error_last()->message : "unknown error");
+out:
+	git_commit_free(parent);
+	git_tree_free(tree);
+	git_treebuilder_free(tb);
+	git_signature_free(sig);
+	pg_buf_free(&msg);
+	return rc;
+}

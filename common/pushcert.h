@@ -76,4 +76,13 @@ int pg_push_cert_check(const struct pg_push_cert *c, const struct pg_signers *si
 		       const char *user, time_t now, const struct pg_update *u, size_t n,
 		       struct pg_buf *key_fp, struct pg_buf *why);
 
+/*
+ * Keep C's blob reachable, so that gc never drops the evidence: a commit
+ * whose tree holds it as "cert", on top of refs/pushgate/certs (moved with
+ * a compare-and-swap, retried when another push moved it first).  0, or
+ * -1 (pg_error_set).  post-receive calls it for every signed push.
+ */
+#define PG_CERTS_REF "refs/pushgate/certs"
+int pg_push_cert_keep(git_repository *repo, const struct pg_push_cert *c);
+
 #endif

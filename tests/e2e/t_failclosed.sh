@@ -38,17 +38,17 @@ expect_contains "how to see all problems" "$out" "pushgate check -c $PUSHGATE_CO
 push_as alice "$out" -C "$w" push origin HEAD:topic
 check "and refuses an unprotected branch too" test $? -ne 0
 
-# A key of the spec this version does not implement is refused, not ignored.
+# A review rule that could count nobody's approval is refused, not ignored.
 write_config "$PUSHGATE_CONFIG" <<'INI'
 [branch "main"]
 approvals = 2
 INI
 push_as alice "$out" -C "$w" push origin HEAD:main
-check "an unsupported key fails closed" test $? -ne 0
-expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: key not supported yet"
+check "approvals without signers fail closed" test $? -ne 0
+expect_contains "and says so" "$out" "$PUSHGATE_CONFIG:2: approvals needs [core] signers"
 "$PUSHGATE_BUILD/pushgate" check -c "$PUSHGATE_CONFIG" >"$out" 2>&1
 expect_contains "pushgate check gives the admin the full message" "$out" \
-	"$PUSHGATE_CONFIG:2: 'approvals' is not supported yet"
+	"$PUSHGATE_CONFIG:2: approvals needs [core] signers, the allowed_signers file"
 
 # A section name without quotes: one problem at its line; the pusher sees
 # neither that line nor any after it, the admin sees the fix.

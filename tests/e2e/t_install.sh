@@ -91,9 +91,15 @@ check "installed files are mode 0755" \
 	test "$(stat -c %a "$LX/pre-receive" "$LX/update" "$LX/post-receive" "$P/bin/pushgate" | sort -u)" = 755
 check "git's sample hooks are left alone" test "$(cd "$A/hooks" && find . -name '*.sample' -exec md5sum {} + | sort | md5sum)" = "$samples"
 
+seed=$(git config --file "$A/config" receive.certNonceSeed)
+check "repo a gets a nonce seed for signed pushes" test "${#seed}" -eq 64
+check "repo b gets its own" test "$(git config --file "$B/config" receive.certNonceSeed)" != "$seed"
+expect_contains "... and is told so" "$OUT" "set receive.certNonceSeed in $A/config"
+
 snap "$A" "$B" "$P" >"$T/snap1"
 run --repo "$A" "$B" --prefix "$P"
 expect_rc "rerun exits 0" 0
+check "a rerun keeps the seed" test "$(git config --file "$A/config" receive.certNonceSeed)" = "$seed"
 same_snap "rerun changes nothing (not even mtimes)" "$T/snap1" "$A" "$B" "$P"
 run --prefix "$P" --repo "$A" --repo "$B"
 expect_rc "options in another order, --repo repeated" 0

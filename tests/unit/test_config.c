@@ -870,33 +870,44 @@ static void test_duplicate_key(void **state)
 	pg_buf_free(&want);
 }
 
-static void test_not_supported_yet(void **state)
+/* approvals, approvers and require_push_cert: what they need, what they take. */
+static void test_review_keys(void **state)
 {
 	struct pg_config *cfg;
 
 	(void)state;
-	expect_one("[branch \"main\"]\npush = a\napprovals = 2\n", 3,
-		   "'approvals' is not supported yet");
-	expect_one("[branch \"main\"]\napprovers = @x\n", 2, "'approvers' is not supported yet");
-	/* A key of a later version in the wrong section is still misplaced. */
-	expect_one("[tag \"v*\"]\napprovals = 2\n", 2, "'approvals' does not belong in");
+	write_file("s", "# nobody yet\n");
+	write_file("c.ini", "[core]\nsigners = s\n[group \"reviewers\"]\nmembers = carol, dave\n"
+		   "[branch \"main\"]\napprovals = 2\napprovers = @reviewers\n");
+	cfg = load_ok("c.ini");
+	assert_int_equal(cfg->nrules, 1);
+	assert_int_equal(cfg->rules[0].approvals, 2);
+	assert_int_equal(cfg->rules[0].approvals_line, 6);
+	assert_true(pg_members_contains(cfg, &cfg->rules[0].approvers, "dave"));
+	assert_false(pg_members_contains(cfg, &cfg->rules[0].approvers, "alice"));
+	pg_config_free(cfg);
 
-	/* Each line is its own problem; keys after them still count. */
-	write_file("c.ini",
-		   "[branch \"main\"]\n"
-		   "approvals = 2\n"
-		   "approvers = @reviewers\n"
-		   "bogus = 1\n");
-	cfg = load_bad("c.ini");
-	expect_ndiags(cfg, 3);
-	expect_diag(cfg, "c.ini", 2, "'approvals' is not supported yet");
-	expect_diag(cfg, "c.ini", 3, "'approvers' is not supported yet");
-	expect_diag(cfg, "c.ini", 4, "unknown key 'bogus'");
-	/* require_push_cert is: it needs [core] signers, once a section. */
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\napprovals = 0\n", 4,
+		   "approvals must be a number from 1 to 16, not '0'");
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\napprovals = 17\n", 4,
+		   "approvals must be a number");
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\napprovals = two\n", 4,
+		   "not 'two'");
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\napprovals = 1\napprovals = 2\n", 5,
+		   "'approvals' is given twice");
+	/* Without signers nobody's approval could be told from anyone's. */
+	expect_one("[branch \"main\"]\npush = a\napprovals = 2\n", 3,
+		   "approvals needs [core] signers");
+	/* A list that counts for nothing must not read as review. */
+	expect_one("[branch \"main\"]\napprovers = carol\n", 2, "the section has no approvals = N");
+	expect_one("[core]\nsigners = s\n[branch \"main\"]\napprovals = 1\napprovers = @nobody\n",
+		   5, "@nobody");
+	/* Tags are not reviewed: a tag's commit was, on its branch. */
+	expect_one("[tag \"v*\"]\napprovals = 2\n", 2, "'approvals' does not belong in");
+	/* require_push_cert needs [core] signers, once a section. */
 	expect_one("[branch \"main\"]\nrequire_push_cert = yes\n", 2,
 		   "require_push_cert needs [core] signers");
 	expect_one("[tag \"v*\"]\nrequire_push_cert = maybe\n", 2, "require_push_cert");
-	pg_config_free(cfg);
 }
 
 /* [secrets], its rules and allowlist; [path] max_size and name. */
@@ -2284,7 +2295,7 @@ int main(void)
 		T(test_group_cycle),
 		T(test_group_defined_twice),
 		T(test_duplicate_key),
-		T(test_not_supported_yet),
+		T(test_review_keys),
 		T(test_change_control),
 		T(test_content_rules),
 		T(test_pattern_below_refs),
