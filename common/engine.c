@@ -447,9 +447,12 @@ static int reserved_ref(const char *ref)
 	return !strncmp(ref, "refs/pushgate/", 14) || !strcmp(ref, PG_APPROVALS_REF);
 }
 
-static void decide_reserved(const struct pg_update *u, enum pg_change change, struct pg_verdict *v)
+static void decide_reserved(git_repository *repo, const struct pg_update *u, enum pg_change change,
+			    struct pg_verdict *v)
 {
 	struct pg_finding *f;
+	git_object *obj = NULL;
+	git_oid id;
 
 	if (!strncmp(u->ref, "refs/pushgate/", 14)) {
 		f = pg_verdict_add(v, NULL, 0, "refs/pushgate/ is pushgate's own");
@@ -462,7 +465,13 @@ static void decide_reserved(const struct pg_update *u, enum pg_change change, st
 				"git notes --ref=approvals merge -s cat_sort_uniq %s-theirs",
 				PG_APPROVALS_REF, PG_APPROVALS_REF, PG_APPROVALS_REF);
 		pg_finding_addf(f, "pushgate approve --push origin does this for you");
+	} else if (git_oid_fromstr(&id, u->new_hex) < 0 ||
+		   git_object_lookup(&obj, repo, &id, GIT_OBJECT_COMMIT) < 0) {
+		/* A blob there would make every approval unreadable: fail closed early. */
+		f = pg_verdict_add(v, NULL, 0, "%s must be a notes commit", PG_APPROVALS_REF);
+		pg_finding_addf(f, "%s is not a commit; pushgate approve writes the notes", u->new_hex);
 	}
+	git_object_free(obj);
 }
 
 /* Decide U, one of the push's updates ALL[0..N), for SCOPE. */
@@ -512,7 +521,7 @@ static void decide(struct pg_engine *e, const struct pg_update *u, const struct 
 	req.no_user_why = e->no_user_why;
 	req.pr_id = e->pr_id;
 	if (refs && reserved_ref(u->ref))
-		decide_reserved(u, change, v);
+		decide_reserved(e->repo, u, change, v);
 	if (refs)
 		pg_policy_decide(e->cfg, &req, v);
 	/* Windows and freezes need -o break-glass, which only pre-receive sees. */

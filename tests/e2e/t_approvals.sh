@@ -223,6 +223,15 @@ PUSHGATE_USER=alice git -C "$wa" push --force origin HEAD:refs/pushgate/certs >"
 check "a push to refs/pushgate/ is refused" test $? -ne 0
 expect_contains "as pushgate's" "$out" "refs/pushgate/ is pushgate's own"
 
+# Nor may the approvals ref hold anything but a commit.
+blob=$(echo junk | git -C "$srv" hash-object -w --stdin)
+git -C "$srv" update-ref -d refs/notes/approvals
+printf '0000000000000000000000000000000000000000 %s refs/notes/approvals\n' "$blob" |
+	GIT_DIR=$srv PUSHGATE_USER=alice "$PUSHGATE_BUILD/hooks/pre-receive" >"$out" 2>&1
+check "a blob as the approvals ref is refused" test $? -ne 0
+expect_contains "as not a notes commit" "$out" "refs/notes/approvals must be a notes commit"
+git -C "$srv" update-ref refs/notes/approvals "$(git -C "$wc" rev-parse refs/notes/approvals)"
+
 # explain shows the approvals found.
 "$PUSHGATE_BUILD/pushgate" explain --git-dir "$srv" --user alice refs/heads/main "$A" "$B" \
 	>"$out" 2>&1
