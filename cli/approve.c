@@ -71,7 +71,7 @@ static int sign(struct pg_buf *sig, const char *program, const char *key, const 
 {
 	int in[2], out[2], status;
 	posix_spawn_file_actions_t fa;
-	char *argv[] = { (char *)program, "-Y", "sign", "-n", PG_APPROVAL_NAMESPACE, "-f",
+	char *argv[] = { (char *)program, "-Y", "sign", "-q", "-n", PG_APPROVAL_NAMESPACE, "-f",
 			 (char *)key, NULL };
 	char chunk[4096];
 	ssize_t got;
@@ -143,11 +143,11 @@ static char *find_key(git_repository *repo, const char *given, char **program)
 	return key;
 }
 
-/* Add LINE to the note of COMMIT; 1 when it was there already. */
-static int store(git_repository *repo, const git_oid *commit, const struct pg_buf *line)
+/* Add LINE to the note of COMMIT, committed by WHO; 1 when it was there already. */
+static int store(git_repository *repo, const git_oid *commit, const struct pg_buf *line,
+		 const git_signature *who)
 {
 	struct pg_buf text = PG_BUF_INIT;
-	git_signature *who = NULL;
 	git_note *note = NULL;
 	git_oid noid;
 	int rc = git_note_read(&note, repo, PG_APPROVALS_REF, commit);
@@ -168,14 +168,7 @@ static int store(git_repository *repo, const git_oid *commit, const struct pg_bu
 		return -1;
 	}
 	pg_buf_put(&text, line->ptr, line->len);
-	if (git_signature_default(&who, repo) < 0) {
-		pg_error_set("who are you? git config user.name and user.email first (%s)",
-			     git_error_last()->message);
-		pg_buf_free(&text);
-		return -1;
-	}
 	rc = git_note_create(&noid, repo, PG_APPROVALS_REF, who, who, commit, text.ptr, 1);
-	git_signature_free(who);
 	pg_buf_free(&text);
 	if (rc < 0) {
 		pg_error_set("%s: %s", PG_APPROVALS_REF, git_error_last()->message);
@@ -234,6 +227,7 @@ int pg_cmd_approve(int argc, char **argv)
 	struct pg_buf msg = PG_BUF_INIT, sig = PG_BUF_INIT, line = PG_BUF_INIT, fp = PG_BUF_INIT;
 	struct pg_buf subject = PG_BUF_INIT;
 	git_repository *repo = NULL;
+	git_signature *who = NULL;
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
 	struct pg_sshsig parsed;
@@ -269,6 +263,12 @@ int pg_cmd_approve(int argc, char **argv)
 			git_error_last()->message);
 		goto out;
 	}
+	/* The note is a commit: know who makes it before asking for a signature. */
+	if (git_signature_default(&who, repo) < 0) {
+		fprintf(stderr, "pushgate approve: who are you? git config user.name and "
+			"user.email first (%s)\n", git_error_last()->message);
+		goto out;
+	}
 	key = find_key(repo, given_key, &program);
 	if (!key) {
 		fprintf(stderr, "pushgate approve: which key? pass --key ~/.ssh/id_ed25519.pub, or "
@@ -283,7 +283,7 @@ int pg_cmd_approve(int argc, char **argv)
 		fprintf(stderr, "pushgate approve: %s\n", pg_error_last());
 		goto out;
 	}
-	stored = store(repo, git_commit_id(commit), &line);
+	stored = store(repo, git_commit_id(commit), &line, who);
 	if (stored < 0) {
 		fprintf(stderr, "pushgate approve: %s\n", pg_error_last());
 		goto out;
@@ -313,6 +313,7 @@ out:
 	pg_buf_free(&line);
 	pg_buf_free(&fp);
 	pg_buf_free(&subject);
+	git_signature_free(who);
 	git_commit_free(commit);
 	git_object_free(obj);
 	git_repository_free(repo);

@@ -122,8 +122,13 @@ static void judge_line(struct pg_approvals *a, const char *line, const git_oid *
 		goto out;
 	}
 	pg_sshkey_fingerprint(&fp, sig.pk);
+	if (strcmp(sig.namespace, PG_APPROVAL_NAMESPACE) != 0) {
+		add_bad(a, "a signature by %s that is no approval (namespace \"%s\")", fp.ptr,
+			sig.namespace);
+		goto out;
+	}
 	if (pg_sshsig_verify(&sig, PG_APPROVAL_NAMESPACE, msg->ptr, msg->len) < 0) {
-		add_bad(a, "an approval by %s that does not verify: %s", fp.ptr, pg_error_last());
+		add_bad(a, "an approval by %s that does not verify", fp.ptr);
 		goto out;
 	}
 	if (!signers || pg_signers_find(signers, sig.pk, PG_APPROVAL_NAMESPACE, now,

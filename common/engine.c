@@ -423,7 +423,13 @@ static int decide_review(struct pg_engine *e, const struct pg_update *u, const s
 			 size_t n, enum pg_change change, struct pg_verdict *v)
 {
 	struct pg_review_checks rc = { e->repo, e->cfg, e->repo_name, e->user, e->now, NULL };
+	int any = 0;
 
+	for (size_t i = 0; i < e->cfg->nrules && !any; i++)
+		any = e->cfg->rules[i].approvals && pg_rule_applies(&e->cfg->rules[i], u->ref,
+								    e->repo_name);
+	if (!any)
+		return 0;
 	if (!e->notes_read) {
 		int got = pg_review_notes(&e->notes, e->repo, all, n);
 
@@ -670,9 +676,17 @@ static void evidence_gather(struct pg_engine *e, const struct pg_update *u, size
 	git_oid notes;
 	int got;
 
+	const char *signed_push = getenv("GIT_PUSH_CERT");
+	int approvals = 0;
+
 	memset(ev, 0, sizeof(*ev));
 	ev->approvals = pg_xcalloc(n ? n : 1, sizeof(*ev->approvals));
 	ev->napprovals = pg_xcalloc(n ? n : 1, sizeof(*ev->napprovals));
+	for (size_t i = 0; i < e->cfg->nrules && e->cfg->release_log.value; i++)
+		approvals |= e->cfg->rules[i].approvals > 0;
+	/* Most pushes have neither: then post-receive need not open the repository. */
+	if ((!signed_push || !*signed_push) && !approvals)
+		return;
 	if (!engine_repo(e))
 		return;
 	got = pg_push_cert_read(&c, e->repo);
@@ -685,6 +699,8 @@ static void evidence_gather(struct pg_engine *e, const struct pg_update *u, size
 		}
 		pg_push_cert_clear(&c);
 	}
+	if (!approvals)
+		goto out;
 	rc.repo = e->repo;
 	got = pg_review_notes(&notes, e->repo, u, n);
 	rc.notes = got == 0 ? &notes : NULL;
@@ -700,6 +716,7 @@ static void evidence_gather(struct pg_engine *e, const struct pg_update *u, size
 			pg_report_line(out, line.ptr);
 		}
 	}
+out:
 	pg_buf_free(&fp);
 	pg_buf_free(&why);
 	pg_buf_free(&line);

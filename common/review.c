@@ -17,7 +17,7 @@ struct tally {
 	struct pg_approvals a;
 	size_t *counted;		/* indexes into a.list */
 	size_t ncounted;
-	struct pg_buf skipped;		/* "dave (the pusher), ..." */
+	struct pg_buf skipped;		/* "dave (the pusher)\n..." */
 	git_commit *authored[2];	/* whose authors may not approve */
 	size_t nauthored;
 };
@@ -108,8 +108,7 @@ static int tally_take(struct tally *t, const struct pg_review_checks *c, const s
 		if (dup)
 			continue;	/* distinct people, not keys */
 		if (why) {
-			pg_buf_printf(&t->skipped, "%s%s (%s)", t->skipped.len ? ", " : "",
-				      ap->who, why);
+			pg_buf_printf(&t->skipped, "%s (%s)\n", ap->who, why);
 			continue;
 		}
 		t->counted[t->ncounted++] = i;
@@ -124,7 +123,7 @@ static int tally_take(struct tally *t, const struct pg_review_checks *c, const s
 			t->counted[j - 1] = k;
 		}
 	for (size_t i = 0; i < t->a.nbad; i++)
-		pg_buf_printf(&t->skipped, "%s%s", t->skipped.len ? ", " : "", t->a.bad[i]);
+		pg_buf_printf(&t->skipped, "%s\n", t->a.bad[i]);
 	return 0;
 }
 
@@ -317,8 +316,12 @@ static void refuse(const struct pg_review_checks *c, const struct pg_rule *r,
 	else if (unclean_merge)
 		pg_finding_addf(f, "%s is a merge, but not the clean merge of its parents: it needs "
 				"approvals of its own", tip);
-	if (t->skipped.len)
-		pg_finding_addf(f, "not counted: %s", t->skipped.ptr);
+	for (const char *p = t->skipped.ptr; p && *p;) {
+		size_t n = strcspn(p, "\n");
+
+		pg_finding_addf(f, "not counted: %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
 	put_candidates(&cand, c, r, t);
 	if (cand.len)
 		pg_finding_addf(f, "may approve: %s", cand.ptr);

@@ -183,6 +183,7 @@ push_main "$B"
 check "crafted approvals do not count" test $? -ne 0
 expect_contains "an approval of another commit" "$out" "an approval of another commit"
 expect_contains "a signature over another message" "$out" "that does not verify"
+expect_contains "a signature in another namespace" "$out" "that is no approval (namespace \"git\")"
 expect_contains "garbage" "$out" "whose signature cannot be read"
 expect_contains "still none" "$out" "no approvals: 2 needed"
 

@@ -180,6 +180,9 @@ static void test_read(void **state)
 	pg_buf_put(&text, good.ptr, good.len);		/* the same key twice */
 	pg_buf_put(&text, wrongns.ptr, wrongns.len);
 	pg_buf_put(&text, other.ptr, other.len);	/* c2's approval copied onto c1 */
+	pg_buf_puts(&text, "approve ");			/* ... and claiming to be c1's */
+	pg_buf_put(&text, good.ptr + 8, 41);
+	pg_buf_put(&text, other.ptr + 49, other.len - 49);
 	pg_buf_puts(&text, "approve ");
 	pg_buf_put(&text, good.ptr + 8, 41);
 	pg_buf_puts(&text, "AAAA\n");
@@ -190,11 +193,12 @@ static void test_read(void **state)
 	assert_string_equal(a.list[0].who, "alice");
 	assert_string_equal(a.list[0].principals, "alice,alice@example.com");
 	assert_string_equal(a.list[0].fp, "SHA256:EfbCGq9tGqAWbjwGQgGDGlwVeXHKmRn5Xr7GeDv0xFc");
-	assert_int_equal(a.nbad, 4);
-	assert_non_null(strstr(a.bad[0], "does not verify"));
+	assert_int_equal(a.nbad, 5);
+	assert_non_null(strstr(a.bad[0], "is no approval (namespace \"git\")"));
 	assert_non_null(strstr(a.bad[1], "an approval of another commit"));
-	assert_non_null(strstr(a.bad[2], "cannot be read"));
-	assert_string_equal(a.bad[3], "a line that is not an approval");
+	assert_non_null(strstr(a.bad[2], "SHA256:EfbCGq9tGqAWbjwGQgGDGlwVeXHKmRn5Xr7GeDv0xFc that does not verify"));
+	assert_non_null(strstr(a.bad[3], "cannot be read"));
+	assert_string_equal(a.bad[4], "a line that is not an approval");
 	pg_approvals_clear(&a);
 
 	/* The same note under a signers file that keeps the key to git. */
