@@ -92,7 +92,7 @@ $(CLI): $(CLI_SRCS) $(LIB) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_SRCS) $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(HDRS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 

@@ -335,14 +335,15 @@ static void refuse(const struct pg_review_checks *c, const struct pg_rule *r,
 	pg_buf_free(&cand);
 }
 
-int pg_review_check(const struct pg_review_checks *c, const struct pg_update *u,
-		    enum pg_change change, struct pg_verdict *v)
+/* What to do with the tally of each rule with approvals that applies. */
+typedef void (*tally_fn)(const struct pg_review_checks *c, const struct pg_rule *r,
+			 const struct pg_update *u, const struct tally *t, int unclean, void *arg);
+
+static int each_tally(const struct pg_review_checks *c, const struct pg_update *u, tally_fn fn,
+		      void *arg)
 {
-	if (change == PG_CHANGE_DELETE)
-		return 0;
 	for (size_t i = 0; i < c->cfg->nrules; i++) {
 		const struct pg_rule *r = &c->cfg->rules[i];
-		struct pg_buf who = PG_BUF_INIT;
 		struct tally t;
 		int unclean;
 
@@ -350,56 +351,78 @@ int pg_review_check(const struct pg_review_checks *c, const struct pg_update *u,
 			continue;
 		if (evaluate(c, r, u, &t, &unclean) < 0)
 			return -1;
-		if (t.ncounted < (size_t)r->approvals) {
-			refuse(c, r, u, &t, unclean, v);
-		} else {
-			char of[8];
-
-			pg_abbrev(of, git_oid_tostr_s(&t.of));
-			put_counted(&who, &t);
-			pg_verdict_note(v, r, 1, "approvals = %d: %s approved by %s%s", r->approvals,
-					of, who.ptr, t.via_merge ? " (the new tip merges it cleanly)" : "");
-		}
-		pg_buf_free(&who);
+		fn(c, r, u, &t, unclean, arg);
 		tally_clear(&t);
 	}
 	return 0;
 }
 
+static void judge(const struct pg_review_checks *c, const struct pg_rule *r,
+		  const struct pg_update *u, const struct tally *t, int unclean, void *arg)
+{
+	struct pg_verdict *v = arg;
+	struct pg_buf who = PG_BUF_INIT;
+	char of[8];
+
+	if (t->ncounted < (size_t)r->approvals) {
+		refuse(c, r, u, t, unclean, v);
+		return;
+	}
+	pg_abbrev(of, git_oid_tostr_s(&t->of));
+	put_counted(&who, t);
+	pg_verdict_note(v, r, 1, "approvals = %d: %s approved by %s%s", r->approvals, of, who.ptr,
+			t->via_merge ? " (the new tip merges it cleanly)" : "");
+	pg_buf_free(&who);
+}
+
+int pg_review_check(const struct pg_review_checks *c, const struct pg_update *u,
+		    enum pg_change change, struct pg_verdict *v)
+{
+	if (change == PG_CHANGE_DELETE)
+		return 0;
+	return each_tally(c, u, judge, v);
+}
+
+struct used {
+	char ***items;
+	size_t *n;
+};
+
+static void collect(const struct pg_review_checks *c, const struct pg_rule *r,
+		    const struct pg_update *u, const struct tally *t, int unclean, void *arg)
+{
+	struct used *out = arg;
+
+	(void)c;
+	(void)r;
+	(void)u;
+	(void)unclean;
+	for (size_t k = 0; k < t->ncounted; k++) {
+		const struct pg_approval *ap = &t->a.list[t->counted[k]];
+		struct pg_buf item = PG_BUF_INIT;
+		int dup = 0;
+
+		pg_buf_printf(&item, "%s %s", ap->who, ap->fp);
+		for (size_t j = 0; j < *out->n && !dup; j++)
+			dup = !strcmp((*out->items)[j], item.ptr);
+		if (dup) {
+			pg_buf_free(&item);
+			continue;
+		}
+		*out->items = pg_xrealloc(*out->items, (*out->n + 1) * sizeof(**out->items));
+		(*out->items)[(*out->n)++] = pg_buf_detach(&item);
+	}
+}
+
 int pg_review_used(const struct pg_review_checks *c, const struct pg_update *u,
 		   char ***items, size_t *n)
 {
-	git_oid zero;
+	struct used out = { items, n };
+	git_oid id;
 
-	if (git_oid_fromstr(&zero, u->new_hex) < 0 || git_oid_is_zero(&zero))
-		return 0;
-	for (size_t i = 0; i < c->cfg->nrules; i++) {
-		const struct pg_rule *r = &c->cfg->rules[i];
-		struct tally t;
-		int unclean;
-
-		if (!r->approvals || !pg_rule_applies(r, u->ref, c->repo_name))
-			continue;
-		if (evaluate(c, r, u, &t, &unclean) < 0)
-			return -1;
-		for (size_t k = 0; k < t.ncounted; k++) {
-			const struct pg_approval *ap = &t.a.list[t.counted[k]];
-			struct pg_buf item = PG_BUF_INIT;
-			int dup = 0;
-
-			pg_buf_printf(&item, "%s %s", ap->who, ap->fp);
-			for (size_t j = 0; j < *n && !dup; j++)
-				dup = !strcmp((*items)[j], item.ptr);
-			if (dup) {
-				pg_buf_free(&item);
-				continue;
-			}
-			*items = pg_xrealloc(*items, (*n + 1) * sizeof(**items));
-			(*items)[(*n)++] = pg_buf_detach(&item);
-		}
-		tally_clear(&t);
-	}
-	return 0;
+	if (git_oid_fromstr(&id, u->new_hex) < 0 || git_oid_is_zero(&id))
+		return 0;	/* a deletion approves nothing */
+	return each_tally(c, u, collect, &out);
 }
 
 int pg_review_notes(git_oid *out, git_repository *repo, const struct pg_update *u, size_t n)

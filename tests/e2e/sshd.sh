@@ -51,3 +51,19 @@ stop_sshd() {
 	sshd_pid=""
 }
 
+# sshd_up: start_sshd on a free port ($port), trying five; else report
+# "not ok", the log, and end the test.
+sshd_up() {
+	local _
+	for _ in 1 2 3 4 5; do
+		port=$(free_port)
+		if start_sshd; then
+			ok "sshd listens on 127.0.0.1:$port"
+			return 0
+		fi
+		stop_sshd
+	done
+	not_ok "sshd starts on 127.0.0.1"
+	sed 's/^/#   | /' "$S/sshd.log"
+	done_testing
+}

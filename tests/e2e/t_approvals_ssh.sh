@@ -35,18 +35,7 @@ for k in $people; do
 	printf 'command="env PUSHGATE_USER=%s PUSHGATE_CONFIG=%s git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"",restrict %s\n' \
 		"$k" "$PUSHGATE_CONFIG" "$(cut -d' ' -f1,2 "$keys/$k.pub")"
 done >"$S/authorized_keys"
-started=""
-for _ in 1 2 3 4 5; do
-	port=$(free_port)
-	if start_sshd; then started=1; break; fi
-	stop_sshd
-done
-if [ -z "$started" ]; then
-	not_ok "sshd starts on 127.0.0.1"
-	sed 's/^/#   | /' "$S/sshd.log"
-	done_testing
-fi
-ok "sshd listens on 127.0.0.1:$port"
+sshd_up
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$S/hostkey.pub")" >"$S/known_hosts"
 url="ssh://$(id -un)@127.0.0.1:$port$srv"
 

@@ -54,18 +54,7 @@ me=$(id -un)
 
 . "$(dirname "$0")/sshd.sh"
 
-started=""
-for _ in 1 2 3 4 5; do
-	port=$(free_port)
-	if start_sshd; then started=1; break; fi
-	stop_sshd
-done
-if [ -z "$started" ]; then
-	not_ok "sshd starts on 127.0.0.1"
-	sed 's/^/#   | /' "$S/sshd.log"
-	done_testing
-fi
-ok "sshd listens on 127.0.0.1:$port"
+sshd_up
 
 kh=$S/known_hosts
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$S/hostkey.pub")" >"$kh"

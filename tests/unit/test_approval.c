@@ -12,22 +12,15 @@
 
 #include <git2.h>
 
+#include "testkey.h"
 #include "approval.h"
 #include "buf.h"
 #include "error.h"
 #include "signers.h"
 #include "sshsig.h"
 
-/* ssh-keygen -t ed25519 -N '' -C pushgate-test -f key (test_sshsig.c's) */
-static const char KEY_A[] =
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-	"QyNTUxOQAAACCXUh25JsfJYbzeLO4VxcGvykW+KYUo0qrw85skd5T0qwAAAJCJqrdRiaq3\n"
-	"UQAAAAtzc2gtZWQyNTUxOQAAACCXUh25JsfJYbzeLO4VxcGvykW+KYUo0qrw85skd5T0qw\n"
-	"AAAECDEJsuzGIB4waOikdpsNZsua/Ae3hEtZigjuTyPl/CV5dSHbkmx8lhvN4s7hXFwa/K\n"
-	"Rb4phSjSqvDzmyR3lPSrAAAADXB1c2hnYXRlLXRlc3Q=\n"
-	"-----END OPENSSH PRIVATE KEY-----\n";
-#define PUB_A "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdSHbkmx8lhvN4s7hXFwa/KRb4phSjSqvDzmyR3lPSr"
+#define KEY_A TEST_KEY_PRIV
+#define PUB_A TEST_KEY_PUB
 
 static char dir[PATH_MAX];
 static git_repository *repo;

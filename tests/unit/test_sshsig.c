@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testkey.h"
 #include "buf.h"
 #include "error.h"
 #include "sshsig.h"
@@ -24,15 +25,7 @@
  * SIG_GIT byte for byte.
  */
 
-/* ssh-keygen -t ed25519 -N '' -C pushgate-test -f key */
-static const char KEY_PRIV[] =
-	"-----BEGIN OPENSSH PRIVATE KEY-----\n"
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-	"QyNTUxOQAAACCXUh25JsfJYbzeLO4VxcGvykW+KYUo0qrw85skd5T0qwAAAJCJqrdRiaq3\n"
-	"UQAAAAtzc2gtZWQyNTUxOQAAACCXUh25JsfJYbzeLO4VxcGvykW+KYUo0qrw85skd5T0qw\n"
-	"AAAECDEJsuzGIB4waOikdpsNZsua/Ae3hEtZigjuTyPl/CV5dSHbkmx8lhvN4s7hXFwa/K\n"
-	"Rb4phSjSqvDzmyR3lPSrAAAADXB1c2hnYXRlLXRlc3Q=\n"
-	"-----END OPENSSH PRIVATE KEY-----\n";
+#define KEY_PRIV TEST_KEY_PRIV
 
 /* ssh-keygen -t ed25519 -N pass -C enc -f enc */
 static const char KEY_ENC[] =
