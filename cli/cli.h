@@ -12,6 +12,7 @@ int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_log(int argc, char **argv);
 int pg_cmd_scan(int argc, char **argv);
 int pg_cmd_approve(int argc, char **argv);
+int pg_cmd_report(int argc, char **argv);
 
 struct pg_config;
 struct git_repository;
@@ -44,5 +45,29 @@ const char *pg_check_default_user(const struct pg_config *cfg);
 
 /* Print check's warnings about CFG (read from PATH); the number of problems warned about. */
 int pg_check_warnings(const struct pg_config *cfg, const char *path);
+
+/*
+ * The configuration, found as `pushgate check` finds it (GIVEN, then
+ * $PUSHGATE_CONFIG, this repository's pushgate.config, /etc/pushgate),
+ * when it is valid; NULL with the reason printed as "pushgate CMD: ...",
+ * WITHOUT saying what to give instead.  *PATH is the caller's to free.
+ */
+struct pg_signers;
+struct pg_config *pg_cli_find_config(const char *cmd, const char *given, const char *without,
+				     char **path);
+
+/* Load an allowed signers file, printing its problems; -1 when it is unusable whole. */
+int pg_cli_load_signers(struct pg_signers **out, const char *path);
+
+/* pushgate report's formats (reportjson.c, reportmd.c, reporthtml.c). */
+#include <stdio.h>
+struct pg_evidence;
+struct pg_report_meta {
+	const char *config_path;
+	const char *generated;		/* YYYY-MM-DDTHH:MM:SSZ */
+};
+void pg_report_json(FILE *out, const struct pg_evidence *ev, const struct pg_report_meta *m);
+void pg_report_md(FILE *out, const struct pg_evidence *ev, const struct pg_report_meta *m);
+void pg_report_html(FILE *out, const struct pg_evidence *ev, const struct pg_report_meta *m);
 
 #endif

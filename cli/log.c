@@ -36,41 +36,6 @@ static const char usage_show[] =
  * /etc/pushgate/pushgate.ini).  *LOG and *SIGNERS are the caller's to
  * free.  0, or -1 with the reason printed.
  */
-/*
- * The configuration, found as `pushgate check` finds it, when it is valid;
- * NULL with the reason printed (WITHOUT says what to give instead).
- */
-static struct pg_config *find_config(const char *cmd, const char *given, const char *without,
-				     char **path)
-{
-	git_repository *repo = NULL;
-	struct pg_config *cfg;
-	char *tried;
-
-	pg_git_init();
-	if (!given && git_repository_open_ext(&repo, ".", 0, NULL) < 0)
-		repo = NULL;
-	*path = pg_config_locate(given, repo, &tried);
-	git_repository_free(repo);
-	pg_git_shutdown();
-	if (!*path) {
-		fprintf(stderr, "pushgate log %s: give %s, or a configuration: none found: %s\n",
-			cmd, without, tried);
-		free(tried);
-		return NULL;
-	}
-	if (pg_config_load(&cfg, *path) < 0) {
-		fprintf(stderr, "pushgate log %s: %s is not valid (%zu problem%s; see pushgate "
-			"check); give %s instead\n", cmd, *path, cfg->ndiags,
-			cfg->ndiags == 1 ? "" : "s", without);
-		pg_config_free(cfg);
-		free(*path);
-		*path = NULL;
-		return NULL;
-	}
-	return cfg;
-}
-
 static int from_config(const char *cmd, const char *given, char **log, char **signers)
 {
 	struct pg_config *cfg;
@@ -79,16 +44,16 @@ static int from_config(const char *cmd, const char *given, char **log, char **si
 
 	if (*log && (!signers || *signers))
 		return 0;
-	cfg = find_config(cmd, given, signers ? "--log and --signers" : "--log", &path);
+	cfg = pg_cli_find_config(cmd, given, signers ? "--log and --signers" : "--log", &path);
 	if (!cfg)
 		return -1;
 	if (!*log && !cfg->release_log.value) {
-		fprintf(stderr, "pushgate log %s: %s has no [core] release_log; give --log\n",
+		fprintf(stderr, "pushgate %s: %s has no [core] release_log; give --log\n",
 			cmd, path);
 		goto out;
 	}
 	if (signers && !*signers && !cfg->log_signers.value) {
-		fprintf(stderr, "pushgate log %s: %s has no [core] log_signers; give --signers\n",
+		fprintf(stderr, "pushgate %s: %s has no [core] log_signers; give --signers\n",
 			cmd, path);
 		goto out;
 	}
@@ -103,30 +68,6 @@ out:
 	return rc;
 }
 
-/* Load the signers file; -1 when it is unusable as a whole. */
-static int load_signers(struct pg_signers **out, const char *path)
-{
-	int whole = 0;
-
-	if (pg_signers_load(out, path) == 0)
-		return 0;
-	for (size_t i = 0; i < (*out)->nproblems; i++) {
-		const struct pg_signers_problem *p = &(*out)->problems[i];
-
-		if (p->line)
-			fprintf(stderr, "%s:%d: %s\n", p->file, p->line, p->msg);
-		else
-			fprintf(stderr, "%s: %s\n", p->file, p->msg);
-		if (!p->line)
-			whole = 1;
-	}
-	if (whole) {
-		pg_signers_free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
 
 /* How many complete lines the N bytes at P hold. */
 static size_t count_lines(const char *p, size_t n)
@@ -152,7 +93,7 @@ static int compare_replica(const char *given, const char *log)
 	struct stat st;
 	int rc = PG_EXIT_USAGE;
 
-	cfg = find_config("verify", given, "a configuration with [replica]", &path);
+	cfg = pg_cli_find_config("log verify", given, "a configuration with [replica]", &path);
 	if (!cfg)
 		return PG_EXIT_USAGE;
 	if (!cfg->replica.file) {
@@ -277,9 +218,9 @@ static int cmd_verify(int argc, char **argv)
 		fputs(usage_verify, stderr);
 		goto out;
 	}
-	if (from_config("verify", config, &log, &signers_path) < 0)
+	if (from_config("log verify", config, &log, &signers_path) < 0)
 		goto out;
-	if (load_signers(&signers, signers_path) < 0) {
+	if (pg_cli_load_signers(&signers, signers_path) < 0) {
 		fprintf(stderr, "pushgate log verify: cannot use %s\n", signers_path);
 		goto out;
 	}
@@ -382,7 +323,7 @@ static int cmd_show(int argc, char **argv)
 		fputs(usage_show, stderr);
 		goto usage;
 	}
-	if (from_config("show", config, &log, NULL) < 0)
+	if (from_config("log show", config, &log, NULL) < 0)
 		goto usage;
 	rc = pg_log_show(stdout, stderr, log, &filter, format);
 	free(log);

@@ -15,6 +15,8 @@ static const char usage[] =
 	"       pushgate log show [--log FILE] [--repo GLOB] [--since DATE] [--format table|json|csv]\n"
 	"       pushgate scan [-c FILE] --git-dir DIR [REV-RANGE]\n"
 	"       pushgate approve [--key FILE] [--push REMOTE] [COMMIT]\n"
+	"       pushgate report [-c FILE] [--log FILE] [--since DATE] [--until DATE]\n"
+	"                       [--format html|md|json] [-o FILE] [--allow-unverified]\n"
 	"       pushgate version\n";
 
 /* Each subcommand's usage, for `pushgate SUBCOMMAND --help`. */
@@ -36,6 +38,11 @@ static const char usage_approve[] =
 	"usage: pushgate approve [--key FILE] [--push REMOTE] [COMMIT]\n"
 	"  signs an approval of COMMIT (default HEAD) into refs/notes/approvals;\n"
 	"  FILE defaults to git config user.signingKey; --push merges and pushes them\n";
+static const char usage_report[] =
+	"usage: pushgate report [-c FILE] [--log FILE] [--since DATE] [--until DATE]\n"
+	"                       [--format html|md|json] [-o FILE] [--allow-unverified]\n"
+	"  the verified release log of a period beside the policy's controls;\n"
+	"  DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, in UTC; --until is exclusive\n";
 static const char usage_version[] = "usage: pushgate version\n";
 
 /* Options of any subcommand that take a value: their value is never read as
@@ -44,7 +51,7 @@ static int takes_value(const char *a)
 {
 	static const char *const opts[] = {
 		"-c", "--config", "--git-dir", "--user", "-o", "--push-option",
-		"--log", "--signers", "--repo", "--since", "--format", "--key", "--push",
+		"--log", "--signers", "--repo", "--since", "--format", "--key", "--push", "--until", "--output",
 	};
 	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
 		if (!strcmp(a, opts[i]))
@@ -93,6 +100,7 @@ static int subcommand_help(int argc, char **argv)
 			   : !strcmp(cmd, "explain") ? usage_explain
 			   : !strcmp(cmd, "scan")    ? usage_scan
 			   : !strcmp(cmd, "approve") ? usage_approve
+			   : !strcmp(cmd, "report")  ? usage_report
 			   : !strcmp(cmd, "version") ? usage_version
 						     : NULL;
 	if (!text || !wants_help(argc, argv, 2))
@@ -120,6 +128,8 @@ int main(int argc, char **argv)
 		return pg_cmd_scan(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "approve"))
 		return pg_cmd_approve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return pg_cmd_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		int major, minor, rev;
 

@@ -3,12 +3,15 @@
 # tzdata: the zone database windows and freezes are read in.
 # libvectorscan-dev: Hyperscan's API for secret scanning; libpcre2-dev: the
 # capture group of each match.
+# chromium, fonts-liberation: the tests render pushgate report's page headless.
+# pandoc: the man pages are made from docs/*.md.
 # Used by demo.sh and .ci/run; needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential pkg-config git
       libgit2-dev libinih-dev libssh2-1-dev libssl-dev libcmocka-dev
       libvectorscan-dev libpcre2-dev
-      openssh-client openssh-server tzdata)
+      openssh-client openssh-server tzdata
+      chromium fonts-liberation pandoc man-db)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
