@@ -56,9 +56,11 @@ CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 HDRS      := $(wildcard common/*.h cli/*.h)
+# The man pages are made from docs/*.md, their one source, by pandoc.
+MANS      := $(BUILD)/man/pushgate.1 $(BUILD)/man/pushgate.ini.5
 
 .PHONY: all unit-bins unit e2e check san bench install uninstall clean
-all: $(HOOKS) $(CLI)
+all: $(HOOKS) $(CLI) $(MANS)
 
 $(BUILD)/common/%.o: common/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -97,6 +99,16 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 unit-bins: $(UNIT_BINS)
+
+# "# pushgate(1)" is the title, "## NAME" and the rest the sections.
+$(BUILD)/man/%: docs/%.md docs/man-tables.lua
+	@mkdir -p $(dir $@)
+	pandoc --standalone --from markdown --to man --shift-heading-level-by=-1 \
+		--lua-filter=docs/man-tables.lua \
+		--metadata title="$(basename $*)" --metadata section="$(subst .,,$(suffix $*))" \
+		--metadata header="pushgate manual" --metadata footer="pushgate $(shell sed -n 's/.*PG_VERSION "\(.*\)".*/\1/p' common/version.h)" \
+		--metadata date="$(shell git log -1 --format=%cs -- $< 2>/dev/null || date +%F)" \
+		-o $@ $<
 
 # Each unit test is a cmocka program; the runner prints cmocka's own summary
 # lines and a total.

@@ -12,8 +12,9 @@ usage() {
 Usage: install.sh [--prefix DIR] [--destdir STAGE] [--repo GITDIR...]
                   [--gitea ROOT] [--hooks-path] [--template TDIR] [--uninstall]
 
-Installs the hooks to DIR/libexec/pushgate/{pre-receive,update,post-receive}
-and the admin command to DIR/bin/pushgate (always, when installing); for
+Installs the hooks to DIR/libexec/pushgate/{pre-receive,update,post-receive},
+the admin command to DIR/bin/pushgate and its man pages to DIR/share/man
+(pushgate(1), pushgate.ini(5)) (always, when installing); for
 DIR /usr or /usr/local it creates /etc/pushgate and puts the example policy
 there as pushgate.ini.example (elsewhere in DIR/share/pushgate), never
 touching pushgate.ini; what it installed is listed in
@@ -152,6 +153,8 @@ libexec=$prefix/libexec/pushgate
 bin=$prefix/bin/pushgate
 share=$prefix/share/pushgate
 manifest=$share/manifest
+man1=$prefix/share/man/man1/pushgate.1
+man5=$prefix/share/man/man5/pushgate.ini.5
 # The configuration is read from /etc/pushgate whatever the prefix; a system
 # prefix gets that directory and the example in it.
 case $prefix in
@@ -528,10 +531,14 @@ fi
 # Binaries: $PUSHGATE_BUILD, or the checkout's build/ (made when missing).
 build=${PUSHGATE_BUILD:-$here/build}
 sources=("${HOOK_NAMES[@]/#/$build/hooks/}" "$build/pushgate")
+pages=("$build/man/pushgate.1" "$build/man/pushgate.ini.5")
 missing_sources() {
 	local f
 	for f in "${sources[@]}"; do
 		[ -f "$f" ] && [ -x "$f" ] || printf '%s\n' "$f"
+	done
+	for f in "${pages[@]}"; do
+		[ -f "$f" ] || printf '%s\n' "$f"
 	done
 }
 if [ -n "$(missing_sources)" ]; then
@@ -553,7 +560,7 @@ for f in "$libexec" "$prefix/bin" "$share" ${etcdir:+"$etcdir"}; do
 		conflict "$f exists and is $(describe "$f"), not a directory"
 	fi
 done
-for f in "${HOOK_NAMES[@]/#/$libexec/}" "$bin" "$example" "$manifest"; do
+for f in "${HOOK_NAMES[@]/#/$libexec/}" "$bin" "$example" "$manifest" "$man1" "$man5"; do
 	f=$D$f
 	if [ -d "$f" ]; then
 		conflict "$f is a directory"
@@ -625,6 +632,8 @@ for h in "${HOOK_NAMES[@]}"; do
 	if install_file "$build/hooks/$h" "$libexec/$h" 755; then updated=$((updated + 1)); fi
 done
 if install_file "$build/pushgate" "$bin" 755; then updated=$((updated + 1)); fi
+if install_file "$build/man/pushgate.1" "$man1" 644; then updated=$((updated + 1)); fi
+if install_file "$build/man/pushgate.ini.5" "$man5" 644; then updated=$((updated + 1)); fi
 [ "$updated" -gt 0 ] || say "$D$libexec and $D$bin are up to date"
 if [ -n "$etcdir" ]; then
 	n=${#created_dirs[@]}

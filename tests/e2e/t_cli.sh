@@ -165,4 +165,19 @@ check "an unknown command exits 2" test $? -eq 2
 "$pg" >"$out" 2>&1
 check "no command exits 2" test $? -eq 2
 
+# pushgate help CMD: the same usage as CMD --help, for every command.
+for c in check explain "log verify" "log show" scan approve report version; do
+	# shellcheck disable=SC2086 # "log verify" is two words
+	"$PUSHGATE_BUILD/pushgate" help $c >"$T/h1" 2>&1
+	check "help $c exits 0" test $? -eq 0
+	# shellcheck disable=SC2086
+	"$PUSHGATE_BUILD/pushgate" $c --help >"$T/h2" 2>&1
+	check "help $c is $c --help" cmp -s "$T/h1" "$T/h2"
+	expect_contains "and names it" "$T/h1" "usage: pushgate $c"
+done
+"$PUSHGATE_BUILD/pushgate" help nosuch >"$T/h1" 2>&1
+check "help of an unknown command exits 2" test $? -eq 2
+"$PUSHGATE_BUILD/pushgate" help >"$T/h1" 2>&1
+expect_contains "help points at the manual" "$T/h1" "man pushgate"
+
 done_testing

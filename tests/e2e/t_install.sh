@@ -87,6 +87,9 @@ for f in hooks/pre-receive hooks/update hooks/post-receive; do
 	check "prefix has ${f#hooks/}, same as the build" cmp -s "$PUSHGATE_BUILD/$f" "$LX/${f#hooks/}"
 done
 check "prefix has bin/pushgate, same as the build" cmp -s "$PUSHGATE_BUILD/pushgate" "$P/bin/pushgate"
+check "prefix has the man pages" cmp -s "$PUSHGATE_BUILD/man/pushgate.ini.5" "$P/share/man/man5/pushgate.ini.5"
+check "man finds pushgate(1) there" test "$(MANPATH=$P/share/man man -w pushgate)" = "$P/share/man/man1/pushgate.1"
+check "and pushgate.ini(5)" test "$(MANPATH=$P/share/man man -w 5 pushgate.ini)" = "$P/share/man/man5/pushgate.ini.5"
 check "installed files are mode 0755" \
 	test "$(stat -c %a "$LX/pre-receive" "$LX/update" "$LX/post-receive" "$P/bin/pushgate" | sort -u)" = 755
 check "git's sample hooks are left alone" test "$(cd "$A/hooks" && find . -name '*.sample' -exec md5sum {} + | sort | md5sum)" = "$samples"
@@ -211,7 +214,8 @@ fi
 # arguments, and a rejection by it fails the dispatcher. Shown with stand-in
 # hooks (exit 7) installed from a stand-in build into a separate root.
 SB=$T/standin-build
-mkdir -p "$SB/hooks"
+mkdir -p "$SB/hooks" "$SB/man"
+cp "$PUSHGATE_BUILD/man/"* "$SB/man/"
 for h in $HOOKS; do
 	# shellcheck disable=SC2016 # expanded by the stand-in hook
 	printf '#!/bin/sh\necho "standin %s args=$* stdin=$(cat)" >>"%s"\nexit 7\n' "$h" "$T/standin.log" >"$SB/hooks/$h"
@@ -449,8 +453,8 @@ CK=$T/checkout
 mkdir -p "$CK"
 cp "$INSTALL" "$CK/install.sh"
 mkdir -p "$CK/config" && cp "$TOP/config/pushgate.ini.example" "$CK/config/"
-printf 'all:\n\tmkdir -p build/hooks\n\tcp %s/hooks/* build/hooks/\n\tcp %s/pushgate build/\n' \
-	"$PUSHGATE_BUILD" "$PUSHGATE_BUILD" >"$CK/Makefile"
+printf 'all:\n\tmkdir -p build/hooks build/man\n\tcp %s/hooks/* build/hooks/\n\tcp %s/pushgate build/\n\tcp %s/man/* build/man/\n' \
+	"$PUSHGATE_BUILD" "$PUSHGATE_BUILD" "$PUSHGATE_BUILD" >"$CK/Makefile"
 rc=0
 (unset PUSHGATE_BUILD; "$CK/install.sh" --prefix "$T/prefix-built") >"$OUT" 2>&1 || rc=$?
 expect_rc "missing build: install.sh runs make first" 0
