@@ -20,12 +20,13 @@
 #include "cli.h"
 #include "config.h"
 
-static int try_read(const char *path, const char *what, const char *user)
+static int try_read(struct pg_check_out *o, const char *path, const char *what, const char *user)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
-		printf("%s: %s is not readable by %s: %s\n", path, what, user, strerror(errno));
+		pg_check_say(o, PG_SAY_PROBLEM, path, 0, "%s is not readable by %s: %s", what, user,
+			     strerror(errno));
 		return 1;
 	}
 	close(fd);
@@ -33,7 +34,7 @@ static int try_read(const char *path, const char *what, const char *user)
 }
 
 /* The log is appended to; a log not yet there is created in its directory. */
-static int try_append(const char *path, const char *user)
+static int try_append(struct pg_check_out *o, const char *path, const char *user)
 {
 	struct pg_buf dir = PG_BUF_INIT;
 	const char *slash;
@@ -44,7 +45,8 @@ static int try_append(const char *path, const char *user)
 		return 0;
 	}
 	if (errno != ENOENT) {
-		printf("%s: release_log cannot be appended to by %s: %s\n", path, user, strerror(errno));
+		pg_check_say(o, PG_SAY_PROBLEM, path, 0, "release_log cannot be appended to by %s: %s",
+			     user, strerror(errno));
 		return 1;
 	}
 	slash = strrchr(path, '/');
@@ -52,32 +54,32 @@ static int try_append(const char *path, const char *user)
 	if (!slash)
 		pg_buf_reset(&dir), pg_buf_puts(&dir, ".");
 	if (access(dir.ptr, W_OK | X_OK) < 0) {
-		printf("%s: release_log cannot be created by %s in %s: %s\n", path, user,
-		       dir.ptr, strerror(errno));
+		pg_check_say(o, PG_SAY_PROBLEM, path, 0, "release_log cannot be created by %s in %s: %s",
+			     user, dir.ptr, strerror(errno));
 		bad = 1;
 	}
 	pg_buf_free(&dir);
 	return bad;
 }
 
-static int child_checks(const struct pg_config *cfg, const char *user)
+static int child_checks(struct pg_check_out *o, const struct pg_config *cfg, const char *user)
 {
 	int bad = 0;
 
 	for (size_t i = 0; i < cfg->nfiles; i++)
-		bad += try_read(cfg->files[i], "the policy", user);
+		bad += try_read(o, cfg->files[i], "the policy", user);
 	if (cfg->signers.value)
-		bad += try_read(cfg->signers.value, "signers", user);
+		bad += try_read(o, cfg->signers.value, "signers", user);
 	if (cfg->signing_key.value)
-		bad += try_read(cfg->signing_key.value, "signing_key", user);
+		bad += try_read(o, cfg->signing_key.value, "signing_key", user);
 	if (cfg->log_signers.value)
-		bad += try_read(cfg->log_signers.value, "log_signers", user);
+		bad += try_read(o, cfg->log_signers.value, "log_signers", user);
 	if (cfg->replica.key.value)
-		bad += try_read(cfg->replica.key.value, "the replica key", user);
+		bad += try_read(o, cfg->replica.key.value, "the replica key", user);
 	if (cfg->replica.known_hosts.value)
-		bad += try_read(cfg->replica.known_hosts.value, "known_hosts", user);
+		bad += try_read(o, cfg->replica.known_hosts.value, "known_hosts", user);
 	if (cfg->release_log.value)
-		bad += try_append(cfg->release_log.value, user);
+		bad += try_append(o, cfg->release_log.value, user);
 	return bad;
 }
 
@@ -92,38 +94,68 @@ const char *pg_check_default_user(const struct pg_config *cfg)
 	return pw ? pw->pw_name : NULL;
 }
 
-int pg_check_as(const struct pg_config *cfg, const char *user)
+int pg_check_as(const struct pg_config *cfg, const char *user, struct pg_check_out *o)
 {
 	const struct passwd *pw = getpwnam(user);
-	int status;
+	struct pg_buf said = PG_BUF_INIT;
+	int status, fds[2] = { -1, -1 };
+	char chunk[4096];
+	ssize_t got;
 	pid_t pid;
 
 	if (!pw) {
-		printf("pushgate: --as %s: no such user\n", user);
+		pg_check_say(o, PG_SAY_PROBLEM, NULL, 0, "--as %s: no such user", user);
 		return -1;
 	}
 	if (geteuid() != 0 && geteuid() != pw->pw_uid) {
-		printf("pushgate: --as %s needs root\n", user);
+		pg_check_say(o, PG_SAY_PROBLEM, NULL, 0, "--as %s needs root", user);
+		return -1;
+	}
+	/* With JSON, what the child finds comes back through a pipe. */
+	if (o->json && pipe(fds) < 0) {
+		pg_check_say(o, PG_SAY_PROBLEM, NULL, 0, "cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		printf("pushgate: cannot fork: %s\n", strerror(errno));
+		pg_check_say(o, PG_SAY_PROBLEM, NULL, 0, "cannot fork: %s", strerror(errno));
+		if (fds[0] >= 0) {
+			close(fds[0]);
+			close(fds[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
+		int bad = 2;
+
+		if (fds[0] >= 0)
+			close(fds[0]);
 		/* Groups first, then the gid, then the uid: after setuid nothing else may change. */
 		if (geteuid() == 0 &&
 		    (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-		     setuid(pw->pw_uid) < 0 || (pw->pw_uid != 0 && setuid(0) == 0))) {
-			printf("pushgate: cannot become %s: %s\n", user, strerror(errno));
-			fflush(stdout);
-			_exit(2);
-		}
-		status = child_checks(cfg, user);
+		     setuid(pw->pw_uid) < 0 || (pw->pw_uid != 0 && setuid(0) == 0)))
+			pg_check_say(o, PG_SAY_PROBLEM, NULL, 0, "cannot become %s: %s", user,
+				     strerror(errno));
+		else
+			bad = child_checks(o, cfg, user) ? 1 : 0;
+		if (fds[1] >= 0)
+			pg_check_out_send(o, fds[1]);
 		fflush(stdout);
-		_exit(status ? 1 : 0);
+		_exit(bad);
+	}
+	if (fds[1] >= 0) {
+		close(fds[1]);
+		while ((got = read(fds[0], chunk, sizeof(chunk))) != 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				break;
+			pg_buf_put(&said, chunk, (size_t)got);
+		}
+		close(fds[0]);
+		pg_check_out_receive(o, said.ptr ? said.ptr : "", said.len);
+		pg_buf_free(&said);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 2)
 		return -1;

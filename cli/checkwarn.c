@@ -31,7 +31,7 @@ static int only_unix_answers(const struct pg_config *cfg)
 	return cfg->nsources == 1 || !cfg->identity_given;
 }
 
-int pg_check_warnings(const struct pg_config *cfg, const char *path)
+int pg_check_warnings(const struct pg_config *cfg, const char *path, struct pg_check_out *o)
 {
 	struct stat st;
 	const struct passwd *pw = NULL;
@@ -40,16 +40,16 @@ int pg_check_warnings(const struct pg_config *cfg, const char *path)
 		return 0;
 	if (cfg->repos_root && stat(cfg->repos_root, &st) == 0)
 		pw = getpwuid(st.st_uid);
-	printf("%s: warning: %s; where pushers share one account, every push is that "
-	       "account's%s%s%s\n", path,
-	       cfg->identity_given ? "identity = unix names the pusher by the account the hooks run as"
-				   : "no [core] identity is given, so on a plain SSH server the pusher "
-				     "is the account the hooks run as",
-	       pw ? " (repos_root is owned by " : "", pw ? pw->pw_name : "", pw ? ")" : "");
-	printf("%s: warning: name the source that knows the pusher: identity = gitea (Gitea), "
-	       "gitolite, gitlab, http (REMOTE_USER from the web server), or env:VAR (e.g. "
-	       "env:PUSHGATE_USER) set per key by an authorized_keys forced command "
-	       "(see pushgate.ini(5), [core] identity)\n",
-	       path);
+	pg_check_say(o, PG_SAY_WARNING, path, 0, "%s; where pushers share one account, every "
+		     "push is that account's%s%s%s",
+		     cfg->identity_given
+			     ? "identity = unix names the pusher by the account the hooks run as"
+			     : "no [core] identity is given, so on a plain SSH server the pusher "
+			       "is the account the hooks run as",
+		     pw ? " (repos_root is owned by " : "", pw ? pw->pw_name : "", pw ? ")" : "");
+	pg_check_say(o, PG_SAY_WARNING, path, 0, "name the source that knows the pusher: "
+		     "identity = gitea (Gitea), gitolite, gitlab, http (REMOTE_USER from the web "
+		     "server), or env:VAR (e.g. env:PUSHGATE_USER) set per key by an "
+		     "authorized_keys forced command (see pushgate.ini(5), [core] identity)");
 	return 1;
 }

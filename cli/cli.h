@@ -33,18 +33,32 @@ int pg_explain_diff(const char *live, const char *next, const char *git_dir, con
  */
 char *pg_cli_full_refname(struct git_repository *repo, const char *arg, int *expanded);
 
+/* What pushgate check says (checksay.c): lines for people, or JSON. */
+#include "buf.h"
+enum pg_say { PG_SAY_PROBLEM, PG_SAY_WARNING, PG_SAY_NOTE, PG_SAY_INFO };
+struct pg_check_out {
+	int json;
+	struct pg_buf problems, warnings, notes;	/* json: the arrays' contents */
+};
+/* FILE NULL: pushgate itself; LINE 0: the whole file. */
+void pg_check_say(struct pg_check_out *o, enum pg_say kind, const char *file, int line,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void pg_check_out_send(const struct pg_check_out *o, int fd);
+void pg_check_out_receive(struct pg_check_out *o, const char *text, size_t len);
+void pg_check_out_free(struct pg_check_out *o);
+
 /*
  * Open every file CFG needs as USER would (a forked child that becomes
  * USER), printing each one it cannot; 0 all fine, 1 some not, -1 when it
  * could not try (printed).
  */
-int pg_check_as(const struct pg_config *cfg, const char *user);
+int pg_check_as(const struct pg_config *cfg, const char *user, struct pg_check_out *o);
 
 /* Run as root: the owner of [core] repos_root, the hooks' likely account; else NULL. */
 const char *pg_check_default_user(const struct pg_config *cfg);
 
 /* Print check's warnings about CFG (read from PATH); the number of problems warned about. */
-int pg_check_warnings(const struct pg_config *cfg, const char *path);
+int pg_check_warnings(const struct pg_config *cfg, const char *path, struct pg_check_out *o);
 
 /*
  * The configuration, found as `pushgate check` finds it (GIVEN, then

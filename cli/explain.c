@@ -13,6 +13,8 @@
 #include "engine.h"
 #include "error.h"
 #include "escape.h"
+#include "json.h"
+#include "logline.h"
 #include "report.h"
 #include "window.h"
 
@@ -26,7 +28,8 @@ static const char usage[] =
 	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n"
 	"  --at TIME: judge the push at TIME, \"YYYY-MM-DD HH:MM\" in [core] timezone\n"
 	"             (or ending in Z or +HH:MM), or @SECONDS; default: now\n"
-	"  --pr ID: as Gitea's merge of pull request ID (require_pr)\n";
+	"  --pr ID: as Gitea's merge of pull request ID (require_pr)\n"
+	"  --format json: the decision and every rule as one JSON object\n";
 
 static const char *change_name(enum pg_change c)
 {
@@ -132,6 +135,93 @@ static void print_verdict(const struct pg_engine *e, const struct pg_update *u,
 	pg_buf_free(&out);
 }
 
+static void json_rule(struct pg_buf *b, const struct pg_rule *r)
+{
+	struct pg_buf t = PG_BUF_INIT;
+
+	if (!r) {
+		pg_buf_puts(b, "\"rule\":null,\"file\":null,\"line\":null");
+		return;
+	}
+	pg_rule_title(&t, r);
+	pg_buf_puts(b, "\"rule\":");
+	pg_json_put_cstring(b, t.ptr);
+	pg_buf_puts(b, ",\"file\":");
+	pg_json_put_cstring(b, r->file);
+	pg_buf_printf(b, ",\"line\":%d", r->line);
+	pg_buf_free(&t);
+}
+
+static void json_field(struct pg_buf *b, const char *k, const char *v)
+{
+	pg_buf_printf(b, ",\"%s\":", k);
+	pg_json_put_cstring(b, v);
+}
+
+/* The same as print_verdict, as one JSON object (json.h escapes pushed bytes). */
+static void print_verdict_json(const struct pg_engine *e, const struct pg_update *u,
+			       const struct pg_verdict *v, const char *note)
+{
+	struct pg_buf b = PG_BUF_INIT, when = PG_BUF_INIT, msg = PG_BUF_INIT;
+	const struct pg_config *cfg = pg_engine_config(e);
+	const char *zone = cfg ? pg_config_zone(cfg) : NULL;
+
+	pg_buf_puts(&b, "{\"repository\":");
+	pg_json_put_cstring(&b, pg_engine_repo_name(e));
+	json_field(&b, "pusher", pg_engine_user(e));
+	json_field(&b, "via", pg_engine_user(e) ? pg_engine_via(e) : NULL);
+	json_field(&b, "ref", u->ref);
+	json_field(&b, "note", note);
+	char iso[21];
+
+	if (pg_log_time_format(iso, pg_engine_now(e)) < 0)
+		snprintf(iso, sizeof(iso), "?");
+	if (cfg)
+		pg_time_format(&when, zone, pg_engine_now(e));
+	json_field(&b, "time", iso);
+	json_field(&b, "local_time", cfg ? when.ptr : NULL);
+	json_field(&b, "zone", zone);
+	json_field(&b, "old", u->old_hex);
+	json_field(&b, "new", u->new_hex);
+	json_field(&b, "change", v->classified ? change_name(v->change) : NULL);
+	pg_buf_printf(&b, ",\"config_valid\":%s", pg_engine_config_valid(e) ? "true" : "false");
+	json_field(&b, "decision", v->rejected ? "reject" : v->nfindings ? "accept-with-warnings"
+									 : "accept");
+	pg_buf_puts(&b, ",\"rules\":[");
+	for (size_t i = 0; i < v->napplied; i++) {
+		pg_buf_puts(&b, i ? ",{" : "{");
+		json_rule(&b, v->applied[i].rule);
+		pg_buf_printf(&b, ",\"ok\":%s", v->applied[i].ok ? "true" : "false");
+		json_field(&b, "said", v->applied[i].what);
+		pg_buf_putc(&b, '}');
+	}
+	pg_buf_puts(&b, "],\"findings\":[");
+	for (size_t i = 0; i < v->nfindings; i++) {
+		const struct pg_finding *f = &v->findings[i];
+
+		pg_buf_puts(&b, i ? ",{" : "{");
+		json_rule(&b, f->rule);
+		pg_buf_printf(&b, ",\"warning\":%s", f->warn ? "true" : "false");
+		json_field(&b, "reason", f->reason);
+		pg_buf_puts(&b, ",\"lines\":[");
+		for (size_t j = 0; j < f->nlines; j++) {
+			if (j)
+				pg_buf_putc(&b, ',');
+			pg_json_put_cstring(&b, f->lines[j]);
+		}
+		pg_buf_puts(&b, "]}");
+	}
+	/* What the pusher would see, as the hook prints it. */
+	pg_report_verdict(&msg, u->ref, v);
+	pg_buf_puts(&b, "],\"message\":");
+	pg_json_put_string(&b, msg.ptr ? msg.ptr : "", msg.len);
+	pg_buf_puts(&b, "}\n");
+	fwrite(b.ptr, 1, b.len, stdout);
+	pg_buf_free(&b);
+	pg_buf_free(&when);
+	pg_buf_free(&msg);
+}
+
 int pg_cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -144,6 +234,7 @@ int pg_cmd_explain(int argc, char **argv)
 		{ "last", required_argument, NULL, 'n' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "pr", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pg_engine_opts opts = { 0 };
@@ -155,7 +246,8 @@ int pg_cmd_explain(int argc, char **argv)
 	const char *live = NULL, *at = NULL;
 	const char *options[MAX_OPTIONS];
 	size_t noptions = 0;
-	int c, rc, expanded, diff = 0;
+	int c, rc, expanded, diff = 0, json = 0;
+	struct pg_buf note = PG_BUF_INIT;
 	long last = 20;
 
 	while ((c = getopt_long(argc, argv, "c:o:", longopts, NULL)) != -1) {
@@ -184,6 +276,13 @@ int pg_cmd_explain(int argc, char **argv)
 			break;
 		case 'd':
 			diff = 1;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
+				fputs(usage, stderr);
+				return PG_EXIT_USAGE;
+			}
+			json = !strcmp(optarg, "json");
 			break;
 		case 'l':
 			live = optarg;
@@ -253,23 +352,26 @@ int pg_cmd_explain(int argc, char **argv)
 		return PG_EXIT_USAGE;
 	}
 	if (expanded) {
-		struct pg_buf note = PG_BUF_INIT;
-
 		pg_buf_printf(&note, "%s taken as %s", argv[optind], ref);
-		print_escaped("note:       ", note.ptr);
-		pg_buf_free(&note);
+		if (!json)
+			print_escaped("note:       ", note.ptr);
 	}
 	free(ref);
 
 	if (diff) {
 		pg_engine_free(e);
+		pg_buf_free(&note);
 		rc = pg_explain_diff(live, opts.config_path, opts.git_dir, opts.user, &u, 0);
 		free(u.ref);
 		return rc;
 	}
 	memset(&v, 0, sizeof(v));
 	pg_engine_decide(e, &u, &v);
-	print_verdict(e, &u, &v);
+	if (json)
+		print_verdict_json(e, &u, &v, note.len ? note.ptr : NULL);
+	else
+		print_verdict(e, &u, &v);
+	pg_buf_free(&note);
 	if (!pg_engine_config_valid(e))
 		rc = PG_EXIT_USAGE;
 	else

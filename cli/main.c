@@ -8,9 +8,9 @@
 #include "version.h"
 
 static const char usage[] =
-	"usage: pushgate check [-c FILE] [--as USER]\n"
+	"usage: pushgate check [-c FILE] [--as USER] [--format text|json]\n"
 	"       pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]...\n"
-	"                        [--at TIME] [--pr ID] REF OLD NEW\n"
+	"                        [--at TIME] [--pr ID] [--format text|json] REF OLD NEW\n"
 	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR\n"
 	"                        [--last N | --user NAME REF OLD NEW]\n"
 	"       pushgate log verify [-c FILE] [--log FILE] [--signers FILE] [--replica]\n"
@@ -24,10 +24,10 @@ static const char usage[] =
 	"       pushgate help [COMMAND]\n";
 
 /* Each subcommand's usage, for `pushgate SUBCOMMAND --help`. */
-static const char usage_check[] = "usage: pushgate check [-c FILE] [--as USER]\n";
+static const char usage_check[] = "usage: pushgate check [-c FILE] [--as USER] [--format text|json]\n";
 static const char usage_explain[] =
 	"usage: pushgate explain [-c FILE] --git-dir DIR [--user NAME] [-o OPTION]...\n"
-	"                        [--at TIME] [--pr ID] REF OLD NEW\n"
+	"                        [--at TIME] [--pr ID] [--format text|json] REF OLD NEW\n"
 	"       pushgate explain --diff -c NEW [--live FILE] --git-dir DIR\n"
 	"                        [--last N | --user NAME REF OLD NEW]\n"
 	"  OLD and NEW are object ids, revisions of DIR (main~1, v1.0), or 0 for none\n";

@@ -40,6 +40,30 @@ expect_contains "check: unknown key at its line" "$out" "$T/broken.ini:7: unknow
 expect_contains "check: unquoted section argument at its line" "$out" "$T/broken.ini:8: "
 expect_contains "check: a count at the end" "$out" "$T/broken.ini: invalid: 5 problems"
 
+# check --format json: the same problems as objects, for scripts and editors.
+"$pg" check -c "$T/broken.ini" --format json >"$T/c.json" 2>&1
+check "check --format json: a broken file exits 1" test $? -eq 1
+python3 - "$T/c.json" "$T/broken.ini" >"$out" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+def eq(name, got, want):
+    print(("ok - " if got == want else "not ok - ") + name + ("" if got == want else f": {got!r} != {want!r}"))
+eq("check json: not valid", r["valid"], False)
+eq("check json: five problems", len(r["problems"]), 5)
+p = {x["line"]: x for x in r["problems"]}
+eq("check json: the file of each", {x["file"] for x in r["problems"]}, {sys.argv[2]})
+eq("check json: the line and message", p[3]["message"], "atomic must be yes or no, not 'maybe'")
+eq("check json: kinds", {x["kind"] for x in r["problems"]}, {"problem"})
+PY
+cat "$out"
+_pass=$((_pass + $(grep -c '^ok - ' "$out"))) _fail=$((_fail + $(grep -c '^not ok - ' "$out")))
+"$pg" check -c "$cfg" --format json >"$T/c.json" 2>&1
+check "check --format json: a valid file exits 0" test $? -eq 0
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["valid"] and r["rules"] == 1 and r["problems"] == [] and any("valid: 1 rule" in n["message"] for n in r["notes"]) else 1)' "$T/c.json"
+check "check json: valid, one rule, the summary as a note" test $? -eq 0
+"$pg" check -c "$cfg" --format yaml >"$out" 2>&1
+check "check --format yaml is a usage error" test $? -eq 2
+
 "$pg" check -c "$T/missing.ini" >"$out" 2>&1
 check "check: a missing file exits 1" test $? -eq 1
 expect_contains "check: and names it" "$out" "$T/missing.ini: cannot open: No such file or directory"
@@ -71,6 +95,26 @@ expect_contains "explain: the kind of change" "$out" "fast-forward"
 check "explain: a refused update exits 1" test $? -eq 1
 expect_contains "explain: shows what the pusher would see" "$out" \
 	"pushgate: REJECTED refs/heads/main: bob may not push to this branch"
+
+"$pg" explain -c "$cfg" --git-dir "$srv" --user bob --format json main main~1 main >"$T/e.json" 2>&1
+check "explain --format json: a refused update exits 1" test $? -eq 1
+python3 - "$T/e.json" "$cfg" >"$out" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+def eq(name, got, want):
+    print(("ok - " if got == want else "not ok - ") + name + ("" if got == want else f": {got!r} != {want!r}"))
+eq("explain json: the decision", r["decision"], "reject")
+eq("explain json: the pusher", r["pusher"], "bob")
+eq("explain json: the full ref", r["ref"], "refs/heads/main")
+eq("explain json: how it took the name", r["note"], "main taken as refs/heads/main")
+eq("explain json: the change", r["change"], "fast-forward")
+eq("explain json: the rule, file and line", (r["rules"][0]["rule"], r["rules"][0]["file"], r["rules"][0]["line"], r["rules"][0]["ok"]), ('[branch "main"]', sys.argv[2], 7, False))
+eq("explain json: the finding", r["findings"][0]["reason"], "bob may not push to this branch")
+eq("explain json: what the pusher sees", "REJECTED refs/heads/main" in r["message"], True)
+eq("explain json: a time in UTC", r["time"].endswith("Z"), True)
+PY
+cat "$out"
+_pass=$((_pass + $(grep -c '^ok - ' "$out"))) _fail=$((_fail + $(grep -c '^not ok - ' "$out")))
 
 "$pg" explain -c "$cfg" --git-dir "$srv" --user alice refs/heads/main main main~1 >"$out" 2>&1
 check "explain: a rewind is a force-push, refused" test $? -eq 1
