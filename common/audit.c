@@ -1,4 +1,5 @@
 #include "audit.h"
+#include "logsyslog.h"
 #include "error.h"
 #include "pushopt.h"
 #include "schedule.h"
@@ -72,13 +73,15 @@ struct delivery {
 };
 
 /*
- * Runs while the log is still locked, so that the replica receives lines
- * in the log's own order even when two pushes append at once.  The lines
- * are safe locally by now: a replica problem is reported, never fatal.
+ * Runs while the log is still locked, so that syslog and the replica
+ * receive lines in the log's own order even when two pushes append at
+ * once.  The lines are safe locally by now: a problem of either is
+ * reported, never fatal.
  */
 static void deliver(void *ctx, const char *lines, size_t len)
 {
 	const struct delivery *d = ctx;
+	const struct pg_config *cfg = d->cfg;
 	const struct pg_replica_settings *rs = &d->cfg->replica;
 	struct pg_replica_cfg rc = {
 		rs->host.value, rs->port, rs->user.value, rs->key.value,
@@ -86,12 +89,19 @@ static void deliver(void *ctx, const char *lines, size_t len)
 	};
 	struct pg_buf queue = PG_BUF_INIT;
 
+	if (cfg->syslog)
+		pg_syslog_send(cfg->syslog_socket.value ? cfg->syslog_socket.value : PG_SYSLOG_SOCKET,
+			       pg_syslog_facility(cfg->syslog_facility.value
+							  ? cfg->syslog_facility.value : "user"),
+			       lines, len, d->status);
+	if (!rs->file)
+		return;
 	pg_buf_printf(&queue, "%s.replica-queue", d->cfg->release_log.value);
 	pg_replica_deliver(&rc, queue.ptr, lines, len, d->status);
 	pg_buf_free(&queue);
 }
 
-/* Sign and append; with [replica], the same lines go off-host. */
+/* Sign and append; with syslog = yes and [replica], the same lines go there too. */
 static int append(const struct pg_config *cfg, const struct pg_log_entry *entries, size_t n,
 		  struct pg_buf *status)
 {
@@ -104,7 +114,7 @@ static int append(const struct pg_config *cfg, const struct pg_log_entry *entrie
 	if (pg_sshkey_load_private(&key, cfg->signing_key.value) < 0)
 		return -1;
 	rc = pg_log_append_ex(cfg->release_log.value, &key, entries, n, NULL,
-			      cfg->replica.file ? deliver : NULL, &d);
+			      cfg->replica.file || cfg->syslog ? deliver : NULL, &d);
 	pg_sshkey_clear(&key);
 	return rc;
 }

@@ -4,6 +4,7 @@
  * about them becomes a diagnostic at FILE:LINE.
  */
 #include "config.h"
+#include "logsyslog.h"
 #include "allowlist.h"
 #include "secrules.h"
 #include "error.h"
@@ -72,6 +73,7 @@ enum key_type {
 	K_STRING,
 	K_PORT,
 	K_LOG_REJECTIONS,
+	K_SYSLOG,
 	K_RELEASE,
 	K_REQUIRE_SIGNED,
 	K_REGEX,
@@ -111,6 +113,9 @@ static const struct key_spec keys[] = {
 	{ "log_signers", IN_CORE, K_FILE, offsetof(struct pg_config, log_signers) },
 	{ "timezone", IN_CORE, K_TIMEZONE, offsetof(struct pg_config, timezone) },
 	{ "log_rejections", IN_CORE, K_LOG_REJECTIONS, 0 },
+	{ "syslog", IN_CORE, K_SYSLOG, 0 },
+	{ "syslog_facility", IN_CORE, K_STRING, offsetof(struct pg_config, syslog_facility) },
+	{ "syslog_socket", IN_CORE, K_STRING, offsetof(struct pg_config, syslog_socket) },
 	{ "members", IN_GROUP, K_GROUP_MEMBERS, 0 },
 	{ "repos", IN_ANY_RULE | IN_SECRETS, K_REPOS, 0 },
 	{ "push", IN_BRANCH, K_RULE_MEMBERS, offsetof(struct pg_rule, push) },
@@ -1210,6 +1215,11 @@ static void set_core_value(struct file_ctx *fc, const struct key_spec *k,
 		pg_buf_free(&err);
 		break;
 	}
+	case K_SYSLOG:
+		if (!cfg->syslog_line)
+			cfg->syslog_file = fc->file;
+		set_flag(fc, k, value, &cfg->syslog, &cfg->syslog_line);
+		break;
 	case K_LOG_REJECTIONS:
 		if (cfg->log_rejections_line) {
 			diag_at(cfg, fc->file, fc->lineno, "key given twice",
@@ -1709,6 +1719,31 @@ static void check_log_signers(struct pg_config *cfg, const struct pg_sshkey *key
 	pg_signers_free(ls);
 }
 
+/* syslog = yes mirrors the release log: it needs one, and a facility and socket that work. */
+static void check_syslog(struct pg_config *cfg)
+{
+	const struct pg_setting *fac = &cfg->syslog_facility, *sock = &cfg->syslog_socket;
+
+	if (cfg->syslog && !cfg->release_log.value)
+		diag_at(cfg, cfg->syslog_file, cfg->syslog_line,
+			 "syslog = yes needs [core] release_log",
+			 "syslog = yes sends each release log entry to syslog: it needs [core] "
+			 "release_log");
+	if (fac->value && pg_syslog_facility(fac->value) < 0)
+		diag_at(cfg, fac->file, fac->line, "unknown syslog facility",
+			 "syslog_facility must be user, auth, authpriv, daemon or local0 to local7, "
+			 "not '%s'", fac->value);
+	if (sock->value && sock->value[0] != '/')
+		diag_at(cfg, sock->file, sock->line, "syslog_socket must be an absolute path",
+			 "syslog_socket must be an absolute path, such as /dev/log, not '%s'",
+			 sock->value);
+	if (!cfg->syslog && (fac->value || sock->value))
+		diag_at(cfg, fac->value ? fac->file : sock->file, fac->value ? fac->line : sock->line,
+			 "syslog_facility and syslog_socket need syslog = yes",
+			 "%s has no effect without syslog = yes", fac->value ? "syslog_facility"
+									       : "syslog_socket");
+}
+
 static void check_log(struct pg_config *cfg)
 {
 	const struct pg_replica_settings *rs = &cfg->replica;
@@ -1732,6 +1767,7 @@ static void check_log(struct pg_config *cfg)
 		pg_sshkey_clear(&key);
 	}
 	check_file(cfg, &cfg->release_log, "release_log", 1);
+	check_syslog(cfg);
 	if (!rs->file)
 		return;
 	if (!cfg->release_log.value)
@@ -2059,6 +2095,8 @@ void pg_config_free(struct pg_config *cfg)
 	free(cfg->release_log.value);
 	free(cfg->signing_key.value);
 	free(cfg->log_signers.value);
+	free(cfg->syslog_facility.value);
+	free(cfg->syslog_socket.value);
 	free(cfg->timezone.value);
 	free(cfg->replica.host.value);
 	free(cfg->replica.user.value);

@@ -199,6 +199,11 @@ struct pg_config {
 	struct pg_setting timezone;	/* for windows and freezes; NULL: UTC */
 	int log_rejections;		/* default yes */
 	int log_rejections_line;
+	int syslog;			/* each log entry also to syslog (logsyslog.h) */
+	int syslog_line;
+	const char *syslog_file;
+	struct pg_setting syslog_facility;	/* "user" when not set */
+	struct pg_setting syslog_socket;	/* "/dev/log" when not set */
 	struct pg_replica_settings replica;
 	int atomic;
 	struct pg_group *groups;

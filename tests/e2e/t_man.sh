@@ -11,8 +11,9 @@ for m in "$m1" "$m5"; do
 	check "$(basename "$m") renders without warnings" test ! -s "$T/warn" ||
 		sed 's/^/#   | /' "$T/warn"
 done
-MANWIDTH=80 man -l "$m1" 2>/dev/null | col -bx >"$T/p1"
-MANWIDTH=80 man -l "$m5" 2>/dev/null | col -bx >"$T/p5"
+# Words hyphenated at a line's end are joined again.
+MANWIDTH=80 man -l "$m1" 2>/dev/null | col -bx | sed -z 's/\xe2\x80\x90\n *//g' >"$T/p1"
+MANWIDTH=80 man -l "$m5" 2>/dev/null | col -bx | sed -z 's/\xe2\x80\x90\n *//g' >"$T/p5"
 expect_contains "pushgate(1) has its name line" "$T/p1" "pushgate — "
 for cmd in "pushgate check" "pushgate explain" "pushgate log verify" "pushgate log show" \
 	"pushgate scan" "pushgate approve" "pushgate report" "pushgate version"; do
