@@ -11,15 +11,17 @@ PKGS    := libgit2 inih libssh2 libcrypto libhs libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
-# The hooks start on every push.  Loading Debian's shared libgit2 means
-# relocating it and the 18 libraries it needs (7 million instructions, most
-# of a hook's start-up), so the hooks link libgit2, libssh2, libcrypto and
-# inih statically when Debian's .a files are there (STATIC_HOOKS=0 turns it
-# off; the admin command always links them shared).  After a Debian
-# security update of one of them, rebuild and reinstall the hooks: see
-# docs/performance.md.
+# The hooks start on every push.  They link Debian's shared libgit2,
+# libssh2, libcrypto (OpenSSL) and inih, so that a Debian security update
+# of any of them protects pushgate at once, without a rebuild.  Hyperscan
+# and its C++ runtime are linked statically when Debian's libhs.a is
+# there: they cost a hook 1.5 ms of start-up as shared libraries, and they
+# only ever see what a push adds (docs/performance.md).  STATIC_HOOKS=1
+# links everything statically (3 ms faster again; rebuild and reinstall
+# after each security update of those libraries).  The admin command
+# always links them shared.
 LIBDIR := $(shell pkg-config --variable=libdir libgit2)
-STATIC_HOOKS ?= $(if $(and $(wildcard $(LIBDIR)/libgit2.a),$(wildcard $(LIBDIR)/libcrypto.a),$(wildcard $(LIBDIR)/libssh2.a),$(wildcard $(LIBDIR)/libinih.a),$(wildcard $(LIBDIR)/libhs.a)),1,0)
+STATIC_HOOKS ?= 0
 ifeq ($(STATIC_HOOKS),1)
 # Hooks never authenticate to HTTP remotes: common/link/nogssapi.c stands in
 # for Kerberos, which would otherwise load seven more shared libraries.
@@ -28,9 +30,13 @@ HOOK_OBJS := $(BUILD)/link/nogssapi.o
 HOOK_LIBS := -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser \
              -lpcre2-8 -lz -lssh2 -lcrypto -linih -lhs -lstdc++ -Wl,-Bdynamic \
              -lm -ldl -lpthread
+else ifneq ($(wildcard $(LIBDIR)/libhs.a),)
+HOOK_OBJS :=
+HOOK_LIBS := $(shell pkg-config --libs libgit2 inih libssh2 libcrypto libpcre2-8) \
+             -Wl,-Bstatic -lhs -lstdc++ -Wl,-Bdynamic -lm
 else
 HOOK_OBJS :=
-HOOK_LIBS := $(PKG_LIBS)
+HOOK_LIBS := $(PKG_LIBS) -lm
 endif
 
 CFLAGS  ?= -O2 -g
