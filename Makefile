@@ -42,7 +42,7 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
            -Wformat=2 -Wno-format-nonliteral -fno-strict-aliasing \
-           -Icommon $(PKG_CFLAGS)
+           -Icommon $(PKG_CFLAGS) $(CPPFLAGS)
 LDFLAGS += -Wl,--as-needed
 LDLIBS  += $(PKG_LIBS) -lm  # the CLI and tests
 
@@ -65,7 +65,7 @@ HDRS      := $(wildcard common/*.h cli/*.h)
 # The man pages are made from docs/*.md, their one source, by pandoc.
 MANS      := $(BUILD)/man/pushgate.1 $(BUILD)/man/pushgate.ini.5
 
-.PHONY: all unit-bins unit e2e check san bench install uninstall clean
+.PHONY: all unit-bins unit e2e check san bench install uninstall clean deb
 all: $(HOOKS) $(CLI) $(MANS)
 
 $(BUILD)/common/%.o: common/%.c $(HDRS)
@@ -148,6 +148,15 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# A Debian package of the tree as it is (committed or not), built in a copy
+# below $(BUILD)/deb so that the checkout's build/ is left alone, then
+# checked by lintian.  The .deb lands in $(BUILD)/deb/.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	git ls-files -co --exclude-standard -- . ':!:build' | tar -cf - -T - | tar -xf - -C $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(BUILD)/deb/pushgate_*.deb
 
 # ---- fuzzing: not part of `make check` ----
 # `make fuzz` builds the libFuzzer harnesses of tests/fuzz/ with clang, ASan

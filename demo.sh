@@ -2,25 +2,37 @@
 # The README's first command: installs what pushgate needs, builds it,
 # installs it under /usr/local, and shows it guarding a throwaway bare
 # repository: an accepted push, then pushes it refuses, with their messages.
+# ./demo.sh --installed PREFIX runs the same session against what is
+# already installed there (the Debian package: --installed /usr), without
+# installing or building anything.
 set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
 prefix=${PREFIX:-/usr/local}
+installed=0
+if [ "${1:-}" = --installed ]; then
+	[ -n "${2:-}" ] || { echo "usage: demo.sh [--installed PREFIX]" >&2; exit 2; }
+	prefix=$2 installed=1
+fi
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Installing build dependencies (Debian 12 packages)"
-"$top/scripts/install-deps.sh"
-say "Building"
-# Under sudo, build as the user who called it, so a later `make check` by
-# that user can write build/.
-if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
-	runuser -u "$SUDO_USER" -- make -C "$top" -s
+if [ "$installed" -eq 0 ]; then
+	say "Installing build dependencies (Debian 12 packages)"
+	"$top/scripts/install-deps.sh"
+	say "Building"
+	# Under sudo, build as the user who called it, so a later `make check`
+	# by that user can write build/.
+	if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+		runuser -u "$SUDO_USER" -- make -C "$top" -s
+	else
+		make -C "$top" -s
+	fi
+	say "Installing to $prefix"
+	as_root=()
+	[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+	"${as_root[@]}" "$top/install.sh" --prefix "$prefix"
 else
-	make -C "$top" -s
+	say "Using what is installed in $prefix ($("$prefix/bin/pushgate" version))"
 fi
-say "Installing to $prefix"
-as_root=()
-[ "$(id -u)" -eq 0 ] || as_root=(sudo)
-"${as_root[@]}" "$top/install.sh" --prefix "$prefix"
 
 demo=$(mktemp -d /tmp/pushgate-demo.XXXXXX)
 chmod 0755 "$demo"
@@ -32,7 +44,13 @@ git config --global init.defaultBranch main
 
 say "A bare repository with pushgate's hooks: $demo/app.git"
 git init -q --bare app.git
-"$top/install.sh" --prefix "$prefix" --repo app.git
+if [ "$installed" -eq 0 ]; then
+	"$top/install.sh" --prefix "$prefix" --repo app.git
+else
+	for h in pre-receive update post-receive; do
+		ln -s "$prefix/libexec/pushgate/$h" "app.git/hooks/$h"
+	done
+fi
 
 # The release log's signing key, and the line that lets anyone verify it.
 ssh-keygen -q -t ed25519 -N '' -C pushgate -f "$demo/release_ed25519"

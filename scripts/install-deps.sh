@@ -5,13 +5,14 @@
 # capture group of each match.
 # chromium, fonts-liberation: the tests render pushgate report's page headless.
 # pandoc: the man pages are made from docs/*.md.
+# debhelper, lintian: make deb (tests/e2e/t_deb.sh builds and checks it).
 # Used by demo.sh and .ci/run; needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential pkg-config git
       libgit2-dev libinih-dev libssh2-1-dev libssl-dev libcmocka-dev
       libvectorscan-dev libpcre2-dev
       openssh-client openssh-server tzdata
-      chromium fonts-liberation pandoc man-db)
+      chromium fonts-liberation pandoc man-db debhelper lintian)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
