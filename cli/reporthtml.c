@@ -27,7 +27,8 @@ static const char style[] =
 	"th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #eaeef2;"
 	"vertical-align:top}"
 	"th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"code{font:12px ui-monospace,monospace;word-break:break-all}"
+	"td.t{white-space:nowrap}"
+	"code{font:12px ui-monospace,monospace;overflow-wrap:anywhere}"
 	".ok{background:#dafbe1;border:1px solid #4ac26b;padding:.6em 1em;border-radius:6px}"
 	".bad{background:#ffebe9;border:1px solid #ff8182;padding:.6em 1em;border-radius:6px}"
 	".banner{position:fixed;top:0;left:0;right:0;background:#cf222e;color:#fff;"
@@ -100,15 +101,56 @@ static void share_card(struct pg_buf *b, const char *label, size_t part, size_t 
 		pg_buf_printf(b, "<div class=\"card\"><b>&ndash;</b>%s</div>", label);
 }
 
-/* Refusals and releases per day, as bars. */
+#define CHART_RULES 6	/* rules with a colour of their own; the rest are "other" */
+
+static const char *const palette[CHART_RULES + 1] = {
+	"#cf222e", "#bf8700", "#8250df", "#0969da", "#1a7f37", "#bc4c00", "#8c959f"
+};
+
+/* The colour of refusals by RULE: its place among the most refused, or "other". */
+static size_t rule_slot(const struct pg_evidence *ev, const char *rule)
+{
+	for (size_t i = 0; i < ev->nby_rule && i < CHART_RULES; i++)
+		if (!strcmp(ev->by_rule[i].key, rule ? rule : "(no rule)"))
+			return i;
+	return CHART_RULES;
+}
+
+static void legend(struct pg_buf *b, double x, int y, const char *colour, const char *label)
+{
+	pg_buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+		      "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">", x, y, colour, x + 14, y + 9);
+	text(b, label);
+	pg_buf_puts(b, "</text>");
+}
+
+/*
+ * Releases per day (a green bar) and refusals per day stacked by rule (the
+ * six most refused in colour, the rest grey), with a legend.
+ */
 static void chart(struct pg_buf *b, const struct pg_evidence *ev)
 {
-	size_t max = 1, n = ev->ndays;
+	size_t n = ev->ndays, max = 1, d = 0, slots = ev->nby_rule < CHART_RULES ? ev->nby_rule
+									   : CHART_RULES;
+	size_t (*per)[CHART_RULES + 1];
 	double w;
+	int legend_y = CHART_H + 22, height;
 
 	if (!n) {
 		pg_buf_puts(b, "<p class=\"muted\">Nothing in the period.</p>");
 		return;
+	}
+	per = pg_xcalloc(n, sizeof(*per));
+	/* Entries and days are both in time order: one pass. */
+	for (size_t i = 0; i < ev->nentries; i++) {
+		const struct pg_ev_entry *e = &ev->entries[i];
+
+		while (d < n && strncmp(ev->days[d].day, e->time, 10) != 0)
+			d++;
+		if (d == n)
+			break;
+		if (!strcmp(e->event, "rejected"))
+			per[d][rule_slot(ev, e->rule)]++;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (ev->days[i].rejections > max)
@@ -116,38 +158,55 @@ static void chart(struct pg_buf *b, const struct pg_evidence *ev)
 		if (ev->days[i].releases > max)
 			max = ev->days[i].releases;
 	}
+	height = legend_y + 16 * (int)((slots + (ev->nby_rule > CHART_RULES) + 2) / 2) + 4;
 	w = (double)(CHART_W - 40) / (double)n;
 	pg_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		      "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"releases and refusals per "
-		      "day\"><title>Releases and refusals per day</title>",
-		      CHART_W, CHART_H + 30, CHART_W, CHART_H + 30);
+		      "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"releases and refusals by "
+		      "rule per day\"><title>Releases, and refusals by rule, per day</title>",
+		      CHART_W, height, CHART_W, height);
 	pg_buf_printf(b, "<line x1=\"30\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8c959f\"/>",
 		      CHART_H, CHART_W, CHART_H);
 	pg_buf_printf(b, "<text x=\"0\" y=\"12\" font-size=\"11\" fill=\"#57606a\">%zu</text>", max);
 	for (size_t i = 0; i < n; i++) {
-		const struct pg_ev_day *d = &ev->days[i];
-		double x = 34 + w * (double)i, bw = w / 2 - 2 > 1 ? w / 2 - 2 : 1;
+		const struct pg_ev_day *dy = &ev->days[i];
+		double x = 34 + w * (double)i, bw = w / 2 - 2 > 1 ? w / 2 - 2 : 1, top = CHART_H;
+		double hr = (double)(CHART_H - 16) * (double)dy->releases / (double)max;
 
 		if (bw > 24)
 			bw = 24;	/* a short period: bars, not walls */
-		double hr = (double)(CHART_H - 16) * (double)d->releases / (double)max;
-		double hj = (double)(CHART_H - 16) * (double)d->rejections / (double)max;
-
 		pg_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			      "fill=\"#2da44e\"><title>%s: %zu releases</title></rect>",
-			      x, CHART_H - hr, bw, hr, d->day, d->releases);
-		pg_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-			      "fill=\"#cf222e\"><title>%s: %zu refusals</title></rect>",
-			      x + bw + 1, CHART_H - hj, bw, hj, d->day, d->rejections);
+			      x, CHART_H - hr, bw, hr, dy->day, dy->releases);
+		for (size_t k = 0; k <= CHART_RULES; k++) {
+			double h = (double)(CHART_H - 16) * (double)per[i][k] / (double)max;
+
+			if (!per[i][k])
+				continue;
+			top -= h;
+			pg_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				      "fill=\"%s\"><title>%s: %zu refused by ", x + bw + 1, top, bw, h,
+				      palette[k], dy->day, per[i][k]);
+			text(b, k < CHART_RULES ? ev->by_rule[k].key : "other rules");
+			pg_buf_puts(b, "</title></rect>");
+		}
 		if (n <= 14 || i == 0 || i == n - 1)
 			pg_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
-				      "fill=\"#57606a\">%.5s</text>", x, CHART_H + 14, d->day + 5);
+				      "fill=\"#57606a\">%.5s</text>", x, CHART_H + 14, dy->day + 5);
 	}
-	pg_buf_printf(b, "<rect x=\"34\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#2da44e\"/>"
-		      "<text x=\"48\" y=\"%d\" font-size=\"11\">releases</text>"
-		      "<rect x=\"120\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#cf222e\"/>"
-		      "<text x=\"134\" y=\"%d\" font-size=\"11\">refusals</text></svg>",
-		      CHART_H + 19, CHART_H + 28, CHART_H + 19, CHART_H + 28);
+	legend(b, 34, legend_y, "#2da44e", "releases");
+	for (size_t k = 0; k < slots; k++) {
+		struct pg_buf label = PG_BUF_INIT;
+
+		pg_buf_printf(&label, "refused by %s", ev->by_rule[k].key);
+		legend(b, 34 + (double)((k + 1) % 2) * 340, legend_y + 16 * (int)((k + 1) / 2),
+		       palette[k], label.ptr);
+		pg_buf_free(&label);
+	}
+	if (ev->nby_rule > CHART_RULES)
+		legend(b, 34 + (double)((slots + 1) % 2) * 340, legend_y + 16 * (int)((slots + 1) / 2),
+		       palette[CHART_RULES], "refused by other rules");
+	pg_buf_puts(b, "</svg>");
+	free(per);
 }
 
 /* The entries of EVENT (with EXCEPTIONS: the exceptions), of REPO only when not NULL. */
@@ -262,6 +321,8 @@ void pg_report_html(FILE *out, const struct pg_evidence *ev, const struct pg_rep
 	card(&b, "warnings", ev->warnings);
 	share_card(&b, "of releases by signed push", ev->signed_pushes, ev->releases);
 	share_card(&b, "of releases with approvals", ev->approved, ev->releases);
+	share_card(&b, "of releases by a rule requiring signed commits", ev->signed_commits_rule,
+		   ev->releases);
 	pg_buf_puts(&b, "</div><p class=\"muted\">How each figure is counted: docs/report.md."
 			"</p>");
 
@@ -301,7 +362,7 @@ void pg_report_html(FILE *out, const struct pg_evidence *ev, const struct pg_rep
 	if (ev->ncontrols)
 		pg_buf_puts(&b, "</table>");
 
-	pg_buf_puts(&b, "<h2 id=\"timeline\">Releases and refusals per day</h2>");
+	pg_buf_puts(&b, "<h2 id=\"timeline\">Releases, and refusals by rule, per day</h2>");
 	chart(&b, ev);
 	if (ev->nby_rule) {
 		pg_buf_puts(&b, "<table><tr><th>refused by rule</th><th>refusals</th></tr>");

@@ -113,11 +113,13 @@ void pg_report_json(FILE *out, const struct pg_evidence *ev, const struct pg_rep
 	num(&b, "recovered", ev->recovered, 0);
 	num(&b, "signed_pushes", ev->signed_pushes, 0);
 	num(&b, "approved_releases", ev->approved, 0);
+	num(&b, "releases_requiring_signed_commits", ev->signed_commits_rule, 0);
 	pg_buf_puts(&b, "},\"metrics\":{");
 	key(&b, "releases", 1);
 	pg_buf_printf(&b, "%zu", ev->releases);
 	share(&b, "signed_push_share", ev->signed_pushes, ev->releases);
 	share(&b, "approved_share", ev->approved, ev->releases);
+	share(&b, "signed_commit_share", ev->signed_commits_rule, ev->releases);
 	share(&b, "exception_share", ev->exceptions, ev->releases + ev->warnings);
 	share(&b, "refusal_share", ev->rejections, ev->releases + ev->rejections + ev->warnings);
 	pg_buf_puts(&b, "},\"controls\":[");

@@ -124,6 +124,8 @@ void pg_report_md(FILE *out, const struct pg_evidence *ev, const struct pg_repor
 		      ev->warnings);
 	pct(&b, "releases by signed push", ev->signed_pushes, ev->releases);
 	pct(&b, "releases with approvals", ev->approved, ev->releases);
+	pct(&b, "releases by a rule requiring signed commits", ev->signed_commits_rule,
+	    ev->releases);
 	pg_buf_puts(&b, "\nHow each figure is counted: docs/report.md.\n\n");
 	pg_buf_puts(&b, "## Controls\n\n");
 	unverified(&b, ev);

@@ -134,7 +134,26 @@ static void charge_rules(struct pg_evidence *ev, const struct pg_ev_entry *e)
 	}
 }
 
-static void take(struct pg_evidence *ev, const struct pg_log_record *rec)
+/* Does a section named TITLE (as the log names it) require signed commits? */
+static int requires_signed(const struct pg_config *cfg, const char *title)
+{
+	int found = 0;
+
+	for (size_t i = 0; title && i < cfg->nrules && !found; i++) {
+		char *t;
+
+		if (cfg->rules[i].kind != PG_RULE_BRANCH || !cfg->rules[i].require_signed.set)
+			continue;
+		t = rule_title(&cfg->rules[i]);
+		found = !strcmp(t, title) && (cfg->rules[i].require_signed.any ||
+					      cfg->rules[i].require_signed.by.set);
+		free(t);
+	}
+	return found;
+}
+
+static void take(struct pg_evidence *ev, const struct pg_config *cfg,
+		 const struct pg_log_record *rec)
 {
 	struct pg_ev_entry *e;
 	struct pg_ev_day *d;
@@ -171,6 +190,7 @@ static void take(struct pg_evidence *ev, const struct pg_log_record *rec)
 		d->releases++;
 		ev->signed_pushes += e->push_cert != NULL;
 		ev->approved += e->napprovals > 0;
+		ev->signed_commits_rule += (size_t)requires_signed(cfg, e->rule);
 		pg_buf_printf(&key, "%s\t%s\t%s", e->repo, e->ref, e->pusher ? e->pusher : "-");
 		count(&ev->pushers, &ev->npushers, key.ptr);
 	} else if (!strcmp(e->event, "rejected")) {
@@ -232,7 +252,7 @@ int pg_evidence_collect(struct pg_evidence *ev, const struct pg_config *cfg, con
 			break;		/* torn: verify has said so */
 		if (pg_log_parse_line(&rec, line, len - 1) < 0 || !in_period(ev, rec.time))
 			continue;
-		take(ev, &rec);
+		take(ev, cfg, &rec);
 	}
 	rc = ferror(f) ? -1 : 0;
 	if (rc < 0)

@@ -68,6 +68,12 @@ struct pg_evidence {
 	size_t releases, rejections, warnings, exceptions, recovered;
 	size_t signed_pushes;		/* releases with a push certificate */
 	size_t approved;		/* releases with approvals */
+	/*
+	 * releases by a section that has require_signed in the policy as it
+	 * is now: every new commit of those was SSH-signed.  (The log does not
+	 * record the policy of the day; this is "where known".)
+	 */
+	size_t signed_commits_rule;
 	struct pg_ev_control *controls;	/* sorted by name */
 	size_t ncontrols;
 	struct pg_ev_count *by_rule;	/* refusals per rule, most first */

@@ -7,7 +7,10 @@
 release_log_keys
 log=$T/log/release.log
 export PUSHGATE_CONFIG=$T/pushgate.ini
+: >"$T/allowed_signers"
+chmod 0644 "$T/allowed_signers"
 release_log_config "$PUSHGATE_CONFIG" <<'INI'
+signers = allowed_signers
 
 [branch "main"]
 push    = alice
@@ -22,6 +25,7 @@ control = ISO27001:8.32
 
 [branch "dev"]
 subject = ^CHG-[0-9]+:
+require_signed = yes
 mode    = warn
 release = yes
 control = ISO27001:8.25
@@ -68,7 +72,7 @@ eq("json: 8.32 by main and v*", sorted(rules), ['branch "main"', 'tag "v*"'])
 eq("json: main's releases", rules['branch "main"']["releases"], 2)
 eq("json: main's refusals", rules['branch "main"']["rejections"], 2)
 eq("json: main's exceptions", rules['branch "main"']["exceptions"], 1)
-eq("json: where main is defined", rules['branch "main"']["line"], 7)
+eq("json: where main is defined", rules['branch "main"']["line"], 8)
 eq("json: the file", rules['branch "main"']["file"], sys.argv[3])
 eq("json: 8.25 in warn mode", c["ISO27001:8.25"]["rules"][0]["mode"], "warn")
 eq("json: refusals by rule", r["rejections_by_rule"], [{"rule": 'branch "main"', "count": 2}])
@@ -77,6 +81,8 @@ eq("json: the exception's pusher", x["pusher"], "alice")
 eq("json: and reason", x["reason"], "import: CHG-9: history from the old server")
 eq("json: who pushed main", [(p["ref"], p["pusher"], p["updates"]) for p in r["pushers"] if p["ref"] == "refs/heads/main"], [("refs/heads/main", "alice", 2)])
 eq("json: the timeline adds up", sum(d["releases"] for d in r["days"]), 4)
+eq("json: releases by a rule requiring signed commits (dev)", t["releases_requiring_signed_commits"], 1)
+eq("json: as a share", r["metrics"]["signed_commit_share"], 0.25)
 PY
 cat "$out"
 _pass=$((_pass + $(grep -c '^ok - ' "$out"))) _fail=$((_fail + $(grep -c '^not ok - ' "$out")))
