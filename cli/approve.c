@@ -3,8 +3,8 @@
  * commit with their SSH key and adds it to refs/notes/approvals.
  *
  * The signature is made by ssh-keygen -Y sign (gpg.ssh.program, as git
- * uses it), so ssh-agent and hardware keys work and pushgate never reads a
- * private key.  With --push, the remote's approvals are fetched and merged
+ * uses it), so keys in ssh-agent or on a PKCS#11 token work and pushgate
+ * never reads a private key.  With --push, the remote's approvals are fetched and merged
  * (cat_sort_uniq: each approval is a line of its own) before pushing, and
  * again when someone else pushed in between.
  */
@@ -289,7 +289,7 @@ int pg_cmd_approve(int argc, char **argv)
 		goto out;
 	}
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-	pg_sshkey_fingerprint(&fp, parsed.pk);
+	pg_pubkey_fingerprint(&fp, &parsed.key);
 	pg_escape_put(&subject, git_commit_summary(commit) ? git_commit_summary(commit) : "",
 		      strlen(git_commit_summary(commit) ? git_commit_summary(commit) : ""));
 	printf("%s %.7s \"%s\" with %s\n", stored ? "already approved" : "approved", hex,

@@ -121,7 +121,7 @@ static void judge_line(struct pg_approvals *a, const char *line, const git_oid *
 		add_bad(a, "an approval whose signature cannot be read: %s", pg_error_last());
 		goto out;
 	}
-	pg_sshkey_fingerprint(&fp, sig.pk);
+	pg_pubkey_fingerprint(&fp, &sig.key);
 	if (strcmp(sig.namespace, PG_APPROVAL_NAMESPACE) != 0) {
 		add_bad(a, "a signature by %s that is no approval (namespace \"%s\")", fp.ptr,
 			sig.namespace);
@@ -131,7 +131,7 @@ static void judge_line(struct pg_approvals *a, const char *line, const git_oid *
 		add_bad(a, "an approval by %s that does not verify", fp.ptr);
 		goto out;
 	}
-	if (!signers || pg_signers_find(signers, sig.pk, PG_APPROVAL_NAMESPACE, now,
+	if (!signers || pg_signers_find(signers, &sig.key, PG_APPROVAL_NAMESPACE, now,
 					&principals, &why) != 0) {
 		add_bad(a, "an approval by %s, which [core] signers does not allow: %s", fp.ptr,
 			why.ptr ? why.ptr : "no signers");

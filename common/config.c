@@ -1705,9 +1705,11 @@ static void check_log_signers(struct pg_config *cfg, const struct pg_sshkey *key
 {
 	struct pg_signers *ls = NULL;
 	struct pg_buf why = PG_BUF_INIT;
+	struct pg_pubkey pub;
 
+	pg_pubkey_from_ed25519(&pub, key->pk);
 	if (pg_signers_load(&ls, cfg->log_signers.value) == 0 &&
-	    pg_signers_principal_allowed(ls, key->pk, PG_LOG_PRINCIPAL, PG_LOG_NAMESPACE,
+	    pg_signers_principal_allowed(ls, &pub, PG_LOG_PRINCIPAL, PG_LOG_NAMESPACE,
 					 time(NULL), &why) != 0)
 		diag_at(cfg, cfg->log_signers.file, cfg->log_signers.line,
 			"log_signers does not allow signing_key",

@@ -121,10 +121,10 @@ static int verify_line(struct verifier *v, struct pg_log_report *r, size_t linen
 		return 1;
 	}
 	pg_buf_reset(&v->why);
-	if (pg_signers_principal_allowed(v->signers, sig.pk, PG_LOG_PRINCIPAL,
+	if (pg_signers_principal_allowed(v->signers, &sig.key, PG_LOG_PRINCIPAL,
 					 PG_LOG_NAMESPACE, rec->when, &v->why) != 0) {
 		pg_buf_reset(&v->fp);
-		pg_sshkey_fingerprint(&v->fp, sig.pk);
+		pg_pubkey_fingerprint(&v->fp, &sig.key);
 		bad(r, lineno, seq, "signed by %s, not a log key: %s", pg_buf_cstr(&v->fp),
 		    pg_buf_cstr(&v->why));
 		return 1;

@@ -244,8 +244,8 @@ int pg_push_cert_check(const struct pg_push_cert *c, const struct pg_signers *si
 		pg_buf_puts(why, "[core] signers is not set: no key may sign a push");
 		return 1;
 	}
-	if (pg_signers_principal_allowed(signers, c->sig.pk, user, "git", now, &reason) != 0) {
-		pg_sshkey_fingerprint(&fp, c->sig.pk);
+	if (pg_signers_principal_allowed(signers, &c->sig.key, user, "git", now, &reason) != 0) {
+		pg_pubkey_fingerprint(&fp, &c->sig.key);
 		pg_buf_printf(why, "the push certificate is signed by %s, which [core] signers does "
 			      "not allow for %s (%s)", fp.ptr, user, reason.ptr ? reason.ptr : "");
 		pg_buf_free(&fp);
@@ -257,7 +257,7 @@ int pg_push_cert_check(const struct pg_push_cert *c, const struct pg_signers *si
 		return 1;
 	}
 	if (key_fp)
-		pg_sshkey_fingerprint(key_fp, c->sig.pk);
+		pg_pubkey_fingerprint(key_fp, &c->sig.key);
 	return 0;
 }
 

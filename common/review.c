@@ -265,7 +265,7 @@ static void put_candidates(struct pg_buf *b, const struct pg_review_checks *c,
 		char *who = pg_approval_user(s->entries[i].principals);
 		struct pg_approval ap = { who, s->entries[i].principals, "" };
 		int skip = !who || not_counted(c, r, &ap, t->authored, t->nauthored) ||
-			   pg_signers_principal_allowed(s, s->entries[i].pk, who,
+			   pg_signers_principal_allowed(s, &s->entries[i].key, who,
 							PG_APPROVAL_NAMESPACE, c->now, NULL) != 0;
 
 		for (size_t j = 0; j < t->a.n && !skip; j++)

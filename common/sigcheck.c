@@ -54,7 +54,7 @@ static int judge(const char *sig, size_t sig_len, const char *payload, size_t pa
 		pg_buf_printf(why, "bad signature (%s)", pg_error_last());
 		return 1;
 	}
-	return pg_signers_find(signers, parsed.pk, "git", when, principal, why) == 0 ? 0 : 1;
+	return pg_signers_find(signers, &parsed.key, "git", when, principal, why) == 0 ? 0 : 1;
 }
 
 int pg_sigcheck_commit(git_repository *repo, const git_commit *commit, time_t now,

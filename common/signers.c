@@ -21,9 +21,14 @@
  * is a good line that pushgate cannot use; any other word where the key
  * type belongs is a mistake.
  */
+static const char *const verified_key_types[] = {
+	"ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+	"ecdsa-sha2-nistp521",
+};
+
+/* Key types OpenSSH takes that pushgate does not verify: skipped, not errors. */
 static const char *const other_key_types[] = {
-	"ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-	"ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+	"ssh-dss", "sk-ssh-ed25519@openssh.com",
 	"sk-ecdsa-sha2-nistp256@openssh.com", "ssh-ed25519-cert-v01@openssh.com",
 	"ssh-rsa-cert-v01@openssh.com", "ssh-dss-cert-v01@openssh.com",
 	"ecdsa-sha2-nistp256-cert-v01@openssh.com",
@@ -446,12 +451,23 @@ static char *options_word(char **p)
 	return w;
 }
 
-/* The base64 key word: an ssh-ed25519 blob holding a 32-byte key. */
-static int parse_key(uint8_t pk[32], const char *b64)
+static int is_verified_key_type(const char *w)
+{
+	for (size_t i = 0; i < sizeof(verified_key_types) / sizeof(verified_key_types[0]); i++)
+		if (!strcmp(w, verified_key_types[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The base64 key word, a key of type TYPE (sshpubkey.h).  0; 1 when it is a
+ * key pushgate will not use (an RSA key under 2048 bits); -1 malformed.
+ */
+static int parse_key(struct pg_pubkey *out, const char *type, const char *b64)
 {
 	struct pg_buf blob = PG_BUF_INIT;
 	struct pg_wire w;
-	const uint8_t *p;
+	int rc;
 
 	if (pg_base64_decode(&blob, b64, strlen(b64)) < 0) {
 		char why[512];
@@ -461,16 +477,16 @@ static int parse_key(uint8_t pk[32], const char *b64)
 		pg_buf_free(&blob);
 		return -1;
 	}
+	/* The blob names its type: it must be the one the line says. */
 	pg_wire_init(&w, blob.ptr, blob.len, "the key");
-	if (pg_wire_expect(&w, ED25519, "key type") < 0 ||
-	    pg_wire_get_fixed(&w, &p, 32, "public key") < 0 ||
-	    pg_wire_end(&w, "public key") < 0) {
-		pg_buf_free(&blob);
-		return -1;
-	}
-	memcpy(pk, p, 32);
+	if (pg_wire_expect(&w, type, "key type") < 0)
+		rc = -1;
+	else if (pg_pubkey_parse(out, blob.ptr, blob.len, "the key") < 0)
+		rc = strstr(pg_error_last(), "too small") ? 1 : -1;
+	else
+		rc = 0;
 	pg_buf_free(&blob);
-	return 0;
+	return rc;
 }
 
 /*
@@ -543,20 +559,27 @@ static void parse_line(struct pg_signers *s, char *line, int lineno)
 		problem(s, lineno, 0, "%s", pg_error_last());
 		goto fail;
 	}
-	if (strcmp(type, ED25519) != 0) {
+	if (!is_verified_key_type(type)) {
 		pg_escape_puts(&b, type);
 		if (is_other_key_type(type))
-			problem(s, lineno, 1, "key type %s is not supported (only " ED25519
-				"); line skipped", pg_buf_cstr(&b));
+			problem(s, lineno, 1, "key type %s is not supported (ssh-ed25519, ssh-rsa, "
+				"ecdsa-sha2-nistp256/384/521); line skipped", pg_buf_cstr(&b));
 		else
 			problem(s, lineno, 0, "unknown key type \"%s\"", pg_buf_cstr(&b));
 		goto fail;
 	}
 	if (!key) {
-		problem(s, lineno, 0, "the base64 key is missing after %s", ED25519);
+		pg_escape_puts(&b, type);
+		problem(s, lineno, 0, "the base64 key is missing after %s", pg_buf_cstr(&b));
 		goto fail;
 	}
-	if (parse_key(e.pk, key) < 0) {
+	switch (parse_key(&e.key, type, key)) {
+	case 0:
+		break;
+	case 1:
+		problem(s, lineno, 1, "%s; line skipped", pg_error_last());
+		goto fail;
+	default:
 		problem(s, lineno, 0, "%s", pg_error_last());
 		goto fail;
 	}
@@ -649,7 +672,7 @@ int pg_signers_load(struct pg_signers **out, const char *path)
 
 enum refusal { REF_NONE, REF_NAMESPACE, REF_EXPIRED, REF_NOT_YET };
 
-static int lookup(const struct pg_signers *s, const uint8_t pk[32], const char *principal,
+static int lookup(const struct pg_signers *s, const struct pg_pubkey *key, const char *principal,
 		  const char *namespace, time_t when, const char **principal_out,
 		  struct pg_buf *why)
 {
@@ -661,7 +684,7 @@ static int lookup(const struct pg_signers *s, const uint8_t pk[32], const char *
 		const struct pg_signer *e = &s->entries[i];
 		enum refusal r = REF_NONE;
 
-		if (memcmp(e->pk, pk, 32) != 0)
+		if (!pg_pubkey_equal(&e->key, key))
 			continue;
 		key_seen = 1;
 		if (principal && !patterns_match(e->pats, e->npats, principal))
@@ -712,16 +735,16 @@ static int lookup(const struct pg_signers *s, const uint8_t pk[32], const char *
 	return 1;
 }
 
-int pg_signers_find(const struct pg_signers *s, const uint8_t pk[32],
+int pg_signers_find(const struct pg_signers *s, const struct pg_pubkey *key,
 		    const char *namespace, time_t when,
 		    const char **principal_out, struct pg_buf *why)
 {
 	if (principal_out)
 		*principal_out = NULL;
-	return lookup(s, pk, NULL, namespace, when, principal_out, why);
+	return lookup(s, key, NULL, namespace, when, principal_out, why);
 }
 
-int pg_signers_principal_allowed(const struct pg_signers *s, const uint8_t pk[32],
+int pg_signers_principal_allowed(const struct pg_signers *s, const struct pg_pubkey *key,
 				 const char *principal, const char *namespace,
 				 time_t when, struct pg_buf *why)
 {
@@ -731,5 +754,5 @@ int pg_signers_principal_allowed(const struct pg_signers *s, const uint8_t pk[32
 			pg_buf_puts(why, "no principal to check the key against");
 		return 1;
 	}
-	return lookup(s, pk, principal, namespace, when, NULL, why);
+	return lookup(s, key, principal, namespace, when, NULL, why);
 }

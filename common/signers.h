@@ -13,8 +13,9 @@
  * Local times follow daylight saving time, where ssh-keygen 9.2 reads
  * them as standard time: in summer its bounds fall an hour later.
  *
- * pushgate verifies Ed25519 signatures only: a line with another key type,
- * or with cert-authority, is reported and skipped.  So is every malformed
+ * pushgate verifies the key types of sshpubkey.h: a line with another key
+ * type (security keys, DSA, certificates), an RSA key under 2048 bits, or
+ * cert-authority, is reported and skipped.  So is every malformed
  * line; the lines around it still load.  A skipped line can only take
  * trust away, never add it.
  */
@@ -26,6 +27,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "sshpubkey.h"
 
 /* One element of a pattern list, ready for fnmatch(3). */
 struct pg_signers_pattern {
@@ -42,7 +44,7 @@ struct pg_signer {
 	size_t nns;
 	int has_after, has_before;
 	int64_t valid_after, valid_before;	/* seconds since the epoch, inclusive */
-	uint8_t pk[32];
+	struct pg_pubkey key;
 };
 
 struct pg_signers_problem {
@@ -81,7 +83,7 @@ int pg_signers_parse(struct pg_signers **out, const char *name,
 void pg_signers_free(struct pg_signers *s);
 
 /*
- * Is the Ed25519 key PK allowed to sign in NAMESPACE at time WHEN (for a
+ * Is KEY allowed to sign in NAMESPACE at time WHEN (for a
  * commit: its committer date)?  0 when a line allows it, with
  * *principal_out (if not NULL) set to that line's principals as written,
  * valid as long as S; the first such line wins.  1 when no line does, with
@@ -90,7 +92,7 @@ void pg_signers_free(struct pg_signers *s);
  * refuses it "key not allowed for namespace git", "key expired at
  * 2026-01-01T00:00:00Z" or "key not yet valid until ...", then " (FILE:LINE)".
  */
-int pg_signers_find(const struct pg_signers *s, const uint8_t pk[32],
+int pg_signers_find(const struct pg_signers *s, const struct pg_pubkey *key,
 		    const char *namespace, time_t when,
 		    const char **principal_out, struct pg_buf *why);
 
@@ -102,7 +104,7 @@ int pg_signers_find(const struct pg_signers *s, const uint8_t pk[32],
  * alice".  PRINCIPAL NULL is allowed nothing.  A NULL NAMESPACE passes
  * no namespaces= restriction, here and in pg_signers_find.
  */
-int pg_signers_principal_allowed(const struct pg_signers *s, const uint8_t pk[32],
+int pg_signers_principal_allowed(const struct pg_signers *s, const struct pg_pubkey *key,
 				 const char *principal, const char *namespace,
 				 time_t when, struct pg_buf *why);
 

@@ -122,36 +122,11 @@ static const char *shown(struct pg_buf *b, const uint8_t *bytes, size_t len)
  * "string ssh-ed25519, string pk[32]" and nothing more: an SSH public key
  * blob.  WHAT and FIELD name it in messages.
  */
-static int parse_pubkey(uint8_t pk[32], const uint8_t *blob, size_t len,
-			const char *what, const char *field)
-{
-	struct pg_buf b = PG_BUF_INIT;
-	struct pg_wire w;
-	const uint8_t *p;
-	size_t n;
-	char type_field[64];
-
-	snprintf(type_field, sizeof(type_field), "%s type", field);
-	pg_wire_init(&w, blob, len, what);
-	if (pg_wire_get_string(&w, &p, &n, type_field) < 0)
-		return -1;
-	if (!pg_wire_eq(p, n, ED25519)) {
-		pg_error_set("%s: key type \"%s\" is not supported (only " ED25519 ")",
-			     what, shown(&b, p, n));
-		pg_buf_free(&b);
-		return -1;
-	}
-	if (pg_wire_get_fixed(&w, &p, 32, field) < 0 || pg_wire_end(&w, field) < 0)
-		return -1;
-	memcpy(pk, p, 32);
-	return 0;
-}
-
 int pg_sshsig_parse_blob(struct pg_sshsig *out, const void *blob, size_t len)
 {
 	const char *what = "SSH signature";
 	struct pg_buf b = PG_BUF_INIT;
-	struct pg_wire w, sw;
+	struct pg_wire w;
 	const uint8_t *p;
 	size_t n;
 	uint32_t version;
@@ -171,7 +146,7 @@ int pg_sshsig_parse_blob(struct pg_sshsig *out, const void *blob, size_t len)
 		return -1;
 	}
 	if (pg_wire_get_string(&w, &p, &n, "public key") < 0 ||
-	    parse_pubkey(out->pk, p, n, what, "public key") < 0)
+	    pg_pubkey_parse(&out->key, p, n, what) < 0)
 		goto fail;
 
 	if (pg_wire_get_string(&w, &p, &n, "namespace") < 0)
@@ -209,18 +184,14 @@ int pg_sshsig_parse_blob(struct pg_sshsig *out, const void *blob, size_t len)
 
 	if (pg_wire_get_string(&w, &p, &n, "signature") < 0)
 		goto fail;
-	pg_wire_init(&sw, p, n, what);
-	if (pg_wire_get_string(&sw, &p, &n, "signature type") < 0)
-		goto fail;
-	if (!pg_wire_eq(p, n, ED25519)) {
-		pg_error_set("%s: signature type \"%s\" does not match the " ED25519 " key",
-			     what, shown(&b, p, n));
+	if (n > PG_SIGBLOB_MAX) {
+		pg_error_set("%s: the signature is longer than %d bytes", what, PG_SIGBLOB_MAX);
 		goto fail;
 	}
-	if (pg_wire_get_fixed(&sw, &p, 64, "Ed25519 signature") < 0 ||
-	    pg_wire_end(&sw, "Ed25519 signature") < 0)
+	if (pg_pubkey_sig_form(&out->key, p, n) < 0)
 		goto fail;
-	memcpy(out->sig, p, 64);
+	memcpy(out->sig, p, n);
+	out->sig_len = n;
 	if (pg_wire_end(&w, "signature") < 0)
 		goto fail;
 	pg_buf_free(&b);
@@ -293,8 +264,6 @@ int pg_sshsig_verify(const struct pg_sshsig *sig, const char *namespace,
 		     const void *msg, size_t len)
 {
 	struct pg_buf tbs = PG_BUF_INIT, b = PG_BUF_INIT;
-	EVP_PKEY *pkey = NULL;
-	EVP_MD_CTX *ctx = NULL;
 	int rc = -1;
 
 	if (!namespace || !*namespace) {
@@ -312,28 +281,10 @@ int pg_sshsig_verify(const struct pg_sshsig *sig, const char *namespace,
 	if (signed_data(&tbs, sig->namespace, sig->namespace_len, sig->hash_alg,
 			msg, len) < 0)
 		goto out;
-	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, sig->pk, 32);
-	ctx = EVP_MD_CTX_new();
-	if (!pkey || !ctx) {
-		pg_error_set("SSH signature: OpenSSL cannot load the Ed25519 public key");
+	if (pg_pubkey_verify(&sig->key, sig->sig, sig->sig_len, tbs.ptr, tbs.len) < 0)
 		goto out;
-	}
-	/* Ed25519 takes no digest here (md NULL) and only the one-shot call. */
-	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
-	    EVP_DigestVerify(ctx, sig->sig, 64, (const unsigned char *)tbs.ptr,
-			     tbs.len) != 1) {
-		pg_buf_reset(&b);
-		pg_sshkey_fingerprint(&b, sig->pk);
-		pg_error_set("SSH signature does not verify (by " ED25519 " key %s)",
-			     pg_buf_cstr(&b));
-		goto out;
-	}
 	rc = 0;
 out:
-	/* A failed verification leaves OpenSSL errors queued: drop them. */
-	ERR_clear_error();
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
 	pg_buf_free(&tbs);
 	pg_buf_free(&b);
 	return rc;
@@ -413,6 +364,20 @@ static int parse_private_section(struct pg_sshkey *out, const uint8_t *sec, size
 }
 
 /* NAME: the file, for the hint in messages; NULL when there is none. */
+/* The 32 bytes of the ssh-ed25519 public key blob BLOB[0..LEN). */
+static int ed25519_pk(uint8_t pk[32], const uint8_t *blob, size_t len, const char *what)
+{
+	struct pg_wire w;
+	const uint8_t *p;
+
+	pg_wire_init(&w, blob, len, what);
+	if (pg_wire_expect(&w, ED25519, "public key type") < 0 ||
+	    pg_wire_get_fixed(&w, &p, 32, "public key") < 0 || pg_wire_end(&w, "public key") < 0)
+		return -1;
+	memcpy(pk, p, 32);
+	return 0;
+}
+
 static int parse_private(struct pg_sshkey *out, const char *text, size_t len,
 			 const char *name)
 {
@@ -480,7 +445,7 @@ static int parse_private(struct pg_sshkey *out, const char *text, size_t len,
 			goto out;
 		}
 	}
-	if (parse_pubkey(pk, p, n, what, "public key") < 0 ||
+	if (ed25519_pk(pk, p, n, what) < 0 ||
 	    pg_wire_get_string(&w, &sec, &sec_len, "private section") < 0 ||
 	    pg_wire_end(&w, "private section") < 0 ||
 	    parse_private_section(out, sec, sec_len, pk) < 0)

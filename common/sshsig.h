@@ -1,5 +1,6 @@
 /*
- * OpenSSH signatures (PROTOCOL.sshsig), Ed25519 only: what git writes for
+ * OpenSSH signatures (PROTOCOL.sshsig) by every key type sshpubkey.h
+ * verifies; pushgate's own (the release log's) are Ed25519.  What git writes for
  * gpg.format=ssh and what `ssh-keygen -Y sign` makes, and the release log's
  * signatures, which stock `ssh-keygen -Y verify` can check.
  *
@@ -14,17 +15,20 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "sshpubkey.h"
 
 #define PG_SSHSIG_NAMESPACE_MAX 255	/* ours are "git" and "pushgate-release-log" */
 
 /* A parsed SSHSIG blob.  Plain data: copy it, no need to free it. */
 struct pg_sshsig {
-	uint8_t pk[32];		/* the signer's Ed25519 public key */
+	struct pg_pubkey key;	/* the signer's public key */
 	/* As in the blob; never holds a NUL, so it is also a C string. */
 	char namespace[PG_SSHSIG_NAMESPACE_MAX + 1];
 	size_t namespace_len;
 	char hash_alg[8];	/* "sha256" or "sha512" */
-	uint8_t sig[64];	/* the Ed25519 signature */
+	/* The signature proper: string type, string data (sshpubkey.h). */
+	uint8_t sig[PG_SIGBLOB_MAX];
+	size_t sig_len;
 };
 
 /*
@@ -42,7 +46,7 @@ int pg_sshsig_parse_blob(struct pg_sshsig *out, const void *blob, size_t len);
 
 /*
  * 0 when SIG is a good signature of the LEN bytes at MSG in NAMESPACE by
- * the key in sig->pk; -1 with a message when the namespace differs or the
+ * sig->key; -1 with a message when the namespace differs or the
  * signature does not verify.
  */
 int pg_sshsig_verify(const struct pg_sshsig *sig, const char *namespace,

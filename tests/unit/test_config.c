@@ -1909,12 +1909,13 @@ static void test_signers_file(void **state)
 		   "# team keys\n"			/* 1 */
 		   "alice " KEY_A "\n"			/* 2 */
 		   "\n"					/* 3 */
-		   "carol ssh-rsa AAAAB3NzaC1yc2E=\n"	/* 4 */
+		   "carol sk-ssh-ed25519@openssh.com AAAA\n"	/* 4 */
 		   "bob " KEY_B " bob@example\n");	/* 5 */
 	write_file("c.ini", "[core]\nsigners = allowed_signers\n[branch \"main\"]\n"
 		   "require_signed = yes\n");
 	cfg = load_ok("c.ini");
-	expect_warning(cfg, "allowed_signers", 4, "key type ssh-rsa is not supported");
+	expect_warning(cfg, "allowed_signers", 4,
+		       "key type sk-ssh-ed25519@openssh.com is not supported");
 	assert_int_equal(cfg->nwarnings, 1);
 	assert_int_equal(cfg->allowed->nentries, 2);
 	assert_int_equal(cfg->allowed->entries[0].line, 2);

@@ -101,13 +101,24 @@ static void expect_problem(const struct pg_signers *s, size_t i, int line,
 	assert_string_equal(s->problems[i].file, s->path);
 }
 
+/* The ssh-ed25519 key of 32 bytes PK (a few at a time may be live). */
+static const struct pg_pubkey *K(const uint8_t *pk)
+{
+	static struct pg_pubkey keys[4];
+	static int next;
+
+	next = (next + 1) % 4;
+	pg_pubkey_from_ed25519(&keys[next], pk);
+	return &keys[next];
+}
+
 /* pg_signers_find, expected to answer RC; WANT is in the reason or the principal. */
 static void expect_find(const struct pg_signers *s, const uint8_t *pk, const char *ns,
 			time_t when, int rc, const char *want)
 {
 	struct pg_buf why = PG_BUF_INIT;
 	const char *principal = "unset";
-	int got = pg_signers_find(s, pk, ns, when, &principal, &why);
+	int got = pg_signers_find(s, K(pk), ns, when, &principal, &why);
 
 	if (got != rc)
 		fail_msg("find: rc %d (%s), wanted %d", got, pg_buf_cstr(&why), rc);
@@ -126,7 +137,7 @@ static void expect_allowed(const struct pg_signers *s, const uint8_t *pk, const 
 			   const char *ns, time_t when, int rc, const char *want)
 {
 	struct pg_buf why = PG_BUF_INIT;
-	int got = pg_signers_principal_allowed(s, pk, who, ns, when, &why);
+	int got = pg_signers_principal_allowed(s, K(pk), who, ns, when, &why);
 
 	if (got != rc)
 		fail_msg("%s: rc %d (%s), wanted %d", who ? who : "(null)", got,
@@ -158,13 +169,13 @@ static void test_good_file(void **state)
 	assert_int_equal(s->entries[0].line, 5);
 	assert_int_equal(s->entries[1].line, 6);
 	assert_int_equal(s->entries[2].line, 7);
-	assert_memory_equal(s->entries[0].pk, pk_alice, 32);
+	assert_true(pg_pubkey_equal(&s->entries[0].key, K(pk_alice)));
 	assert_string_equal(s->entries[1].principals, "bob@example.com,bob");
 	expect_find(s, pk_alice, "git", T_NOW, 0, "alice@example.com");
 	expect_find(s, pk_bob, "git", T_NOW, 0, "bob@example.com,bob");
 	expect_find(s, pk_other, "pushgate-release-log", T_NOW, 0, "release");
 	/* Found without WHY or PRINCIPAL_OUT as well. */
-	assert_int_equal(pg_signers_find(s, pk_alice, "git", T_NOW, NULL, NULL), 0);
+	assert_int_equal(pg_signers_find(s, K(pk_alice), "git", T_NOW, NULL, NULL), 0);
 	pg_signers_free(s);
 
 	/* An empty file, and one of comments only, hold nobody. */
@@ -516,14 +527,16 @@ static void test_key_types(void **state)
 		  "odd ssh-foo AAAA\n"
 		  "liar ssh-ed25519 " RSA_B64 "\n"
 		  "dsa ssh-dss AAAA\n", -1);
-	assert_int_equal(s->nentries, 1);
-	expect_problem(s, 0, 1, "key type ssh-rsa is not supported (only ssh-ed25519); line skipped", 1);
-	expect_problem(s, 1, 2, "key type ecdsa-sha2-nistp256 is not supported", 1);
-	expect_problem(s, 2, 3, "key type sk-ssh-ed25519@openssh.com is not supported", 1);
-	expect_problem(s, 3, 5, "unknown key type \"ssh-foo\"", 0);
-	expect_problem(s, 4, 6, "the key type is \"ssh-rsa\", expected \"ssh-ed25519\"", 0);
-	expect_problem(s, 5, 7, "key type ssh-dss is not supported", 1);
-	assert_int_equal(s->nproblems, 6);
+	/* ECDSA keys load; a 1024-bit RSA key is skipped as too small to trust. */
+	assert_int_equal(s->nentries, 2);
+	assert_string_equal(s->entries[0].principals, "ec");
+	assert_int_equal(s->entries[0].key.type, PG_KEY_ECDSA_P256);
+	expect_problem(s, 0, 1, "an RSA key of 1024 bits is too small (at least 2048); line skipped", 1);
+	expect_problem(s, 1, 3, "key type sk-ssh-ed25519@openssh.com is not supported", 1);
+	expect_problem(s, 2, 5, "unknown key type \"ssh-foo\"", 0);
+	expect_problem(s, 3, 6, "the key type is \"ssh-rsa\", expected \"ssh-ed25519\"", 0);
+	expect_problem(s, 4, 7, "key type ssh-dss is not supported", 1);
+	assert_int_equal(s->nproblems, 5);
 	expect_find(s, pk_bob, "git", T_NOW, 0, "bob");
 	pg_signers_free(s);
 
@@ -676,18 +689,18 @@ static void test_verify_a_commit(void **state)
 	assert_int_equal(pg_sshsig_verify(&sig, "git", MSG_COMMIT, sizeof(MSG_COMMIT) - 1), 0);
 	s = parse("bob " BOB "\n"
 		  "alice@example.com namespaces=\"git\",valid-after=\"20230101Z\" " ALICE "\n", 0);
-	assert_int_equal(pg_signers_find(s, sig.pk, sig.namespace, (time_t)1700000000,
+	assert_int_equal(pg_signers_find(s, &sig.key, sig.namespace, (time_t)1700000000,
 					 &who, &why), 0);
 	assert_string_equal(who, "alice@example.com");
-	assert_int_equal(pg_signers_principal_allowed(s, sig.pk, "alice@example.com", "git",
+	assert_int_equal(pg_signers_principal_allowed(s, &sig.key, "alice@example.com", "git",
 						      (time_t)1700000000, &why), 0);
-	assert_int_equal(pg_signers_principal_allowed(s, sig.pk, "bob", "git",
+	assert_int_equal(pg_signers_principal_allowed(s, &sig.key, "bob", "git",
 						      (time_t)1700000000, &why), 1);
 	assert_string_equal(pg_buf_cstr(&why),
 			    "key not allowed for principal bob (allowed_signers)");
 	pg_buf_reset(&why);
 	/* A commit dated before the key was valid. */
-	assert_int_equal(pg_signers_find(s, sig.pk, "git", (time_t)1600000000, &who, &why), 1);
+	assert_int_equal(pg_signers_find(s, &sig.key, "git", (time_t)1600000000, &who, &why), 1);
 	assert_string_equal(pg_buf_cstr(&why),
 			    "key not yet valid until 2023-01-01T00:00:00Z (allowed_signers:2)");
 	pg_buf_free(&why);
@@ -702,11 +715,11 @@ static void test_messages_are_escaped(void **state)
 	(void)state;
 	s = parse("a namespaces=\"git\" " ALICE "\n"
 		  "b ssh-\x1b[31m AAAA\n", -1);
-	assert_int_equal(pg_signers_find(s, pk_alice, "x\x1b[2J", T_NOW, NULL, &why), 1);
+	assert_int_equal(pg_signers_find(s, K(pk_alice), "x\x1b[2J", T_NOW, NULL, &why), 1);
 	assert_string_equal(pg_buf_cstr(&why),
 			    "key not allowed for namespace x\\x1b[2J (allowed_signers:1)");
 	pg_buf_reset(&why);
-	assert_int_equal(pg_signers_principal_allowed(s, pk_alice, "\x07", "git", T_NOW, &why), 1);
+	assert_int_equal(pg_signers_principal_allowed(s, K(pk_alice), "\x07", "git", T_NOW, &why), 1);
 	assert_string_equal(pg_buf_cstr(&why),
 			    "key not allowed for principal \\x07 (allowed_signers)");
 	expect_problem(s, 0, 2, "unknown key type \"ssh-\\x1b[31m\"", 0);

@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "testkey.h"
+
+/* Where an ssh-ed25519 key blob holds its 32 bytes: after "ssh-ed25519" and a length. */
+#define ED25519_PK_AT (4 + 11 + 4)
 #include "buf.h"
 #include "error.h"
 #include "sshsig.h"
@@ -212,7 +215,7 @@ static void build_blob(struct pg_buf *out, const struct blobspec *bs)
 	pg_buf_puts(out, bs->magic ? bs->magic : "SSHSIG");
 	pg_wire_put_u32(out, bs->version ? bs->version : 1);
 	pg_wire_put_cstring(&part, bs->key_type ? bs->key_type : "ssh-ed25519");
-	pg_buf_put(&big, good.pk, 32);
+	pg_buf_put(&big, good.key.blob + ED25519_PK_AT, 32);
 	while (big.len < 64)
 		pg_buf_putc(&big, 'k');
 	pg_wire_put_string(&part, big.ptr, bs->pk_len ? bs->pk_len : 32);
@@ -226,7 +229,7 @@ static void build_blob(struct pg_buf *out, const struct blobspec *bs)
 	pg_buf_reset(&part);
 	pg_buf_reset(&big);
 	pg_wire_put_cstring(&part, bs->sig_type ? bs->sig_type : "ssh-ed25519");
-	pg_buf_put(&big, good.sig, 64);
+	pg_buf_put(&big, good.sig + ED25519_PK_AT, 64);
 	while (big.len < 80)
 		pg_buf_putc(&big, 's');
 	pg_wire_put_string(&part, big.ptr, bs->sig_len ? bs->sig_len : 64);
@@ -249,7 +252,7 @@ static void test_good_git(void **state)
 	assert_string_equal(sig.namespace, "git");
 	assert_int_equal(sig.namespace_len, 3);
 	assert_string_equal(sig.hash_alg, "sha512");
-	pg_sshkey_public_line(&b, sig.pk);
+	pg_pubkey_line(&b, &sig.key);
 	assert_string_equal(pg_buf_cstr(&b), KEY_PUB);
 	assert_int_equal(pg_sshsig_verify(&sig, "git", MSG_COMMIT, LEN(MSG_COMMIT)), 0);
 	pg_buf_free(&b);
@@ -346,14 +349,14 @@ static void test_tampered_signature(void **state)
 	for (size_t i = 0; i < 64; i++) {
 		for (int bit = 0; bit < 8; bit += 7) {
 			sig = good;
-			sig.sig[i] ^= (uint8_t)(1u << bit);
+			sig.sig[ED25519_PK_AT + i] ^= (uint8_t)(1u << bit);
 			expect_error(pg_sshsig_verify(&sig, "git", MSG_COMMIT, LEN(MSG_COMMIT)),
 				     "does not verify");
 		}
 	}
 	for (size_t i = 0; i < 32; i++) {
 		sig = good;
-		sig.pk[i] ^= 0x10;
+		sig.key.blob[ED25519_PK_AT + i] ^= 0x10;
 		expect_error(pg_sshsig_verify(&sig, "git", MSG_COMMIT, LEN(MSG_COMMIT)),
 			     "does not verify");
 	}
@@ -439,7 +442,7 @@ static void test_lying_lengths(void **state)
 	/* The inner key type's length, past the end of its key blob. */
 	blob_of(&blob, SIG_GIT);
 	put_u32_at(&blob, 14, 52);
-	expect_error(parse_exact(&sig, blob.ptr, blob.len), "truncated in the public key type");
+	expect_error(parse_exact(&sig, blob.ptr, blob.len), "truncated in the key type");
 	pg_buf_free(&blob);
 }
 
@@ -473,6 +476,114 @@ static void test_bad_magic_and_version(void **state)
 	pg_buf_free(&blob);
 }
 
+/* `ssh-keygen -Y sign -n git` of MSG_KEYS by an RSA 3072 key and ECDSA P-256, P-384 and P-521 keys. */
+static const char MSG_KEYS[] =
+	"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+	"author T <t@example.com> 1700000000 +0000\n"
+	"committer T <t@example.com> 1700000000 +0000\n"
+	"\n"
+	"signed\n";
+static const char PUB_RSA3072[] =
+	"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQC9jfQwUy8OtAh40aCGf2EDcoF+4nD68NfblEHQtCVgi0EpEaJbTWAv1sWl+2rziUdlwSDxrRlOX9ZkhlKyid6qzAiZxO7800GjGJ0FpLLpoOG83LtKuUfsLHcP33dxygnW0G73BXy5EsKJxatmcAKt51hX72cUWA18Mmv5VQCyrsAFqECovOh0VmMxy5nHbt21ESBD0kiCU+gLiZEtOJZtE2ZFUFfkBatJjNnuPJcF+3LSlYpKcwxAFQLj1DfeZ1VuvY1nxGwYpZw+srJtuDe2hVq1LDDs6uUOQMDwcSIgaklr5sbX5P6RvIHEPuUT/xnz0A685bDwnwYESvMgOTiIFo+AQsvy7CWZNUpJD1wDeFLU48zCRDDpFcac6YuurlG8XFoi/ufPPymS+HTvqPeLvyUYBHFBj0b8tC05q9RTpzROEx/gzj62lzTpuQCIjw02UQCiGJuLnXlBkOzZFJus88DsZ5N7YkMJx7Zn990RhOJlY1HZvZr2JQMrXL346UU=";
+static const char SIG_RSA3072[] =
+	"-----BEGIN SSH SIGNATURE-----\n"
+	"U1NIU0lHAAAAAQAAAZcAAAAHc3NoLXJzYQAAAAMBAAEAAAGBAL2N9DBTLw60CHjRoIZ/YQ\n"
+	"NygX7icPrw19uUQdC0JWCLQSkRoltNYC/WxaX7avOJR2XBIPGtGU5f1mSGUrKJ3qrMCJnE\n"
+	"7vzTQaMYnQWksumg4bzcu0q5R+wsdw/fd3HKCdbQbvcFfLkSwonFq2ZwAq3nWFfvZxRYDX\n"
+	"wya/lVALKuwAWoQKi86HRWYzHLmcdu3bURIEPSSIJT6AuJkS04lm0TZkVQV+QFq0mM2e48\n"
+	"lwX7ctKVikpzDEAVAuPUN95nVW69jWfEbBilnD6ysm24N7aFWrUsMOzq5Q5AwPBxIiBqSW\n"
+	"vmxtfk/pG8gcQ+5RP/GfPQDrzlsPCfBgRK8yA5OIgWj4BCy/LsJZk1SkkPXAN4UtTjzMJE\n"
+	"MOkVxpzpi66uUbxcWiL+588/KZL4dO+o94u/JRgEcUGPRvy0LTmr1FOnNE4TH+DOPraXNO\n"
+	"m5AIiPDTZRAKIYm4udeUGQ7NkUm6zzwOxnk3tiQwnHtmf33RGE4mVjUdm9mvYlAytcvfjp\n"
+	"RQAAAANnaXQAAAAAAAAABnNoYTUxMgAAAZQAAAAMcnNhLXNoYTItNTEyAAABgBjugBLKf7\n"
+	"+NjMvCw3t8yvepwoV6rrrl0vCG/5dQz7fs8qd413z89TCXxGY7KX508fL2qG7I7wif++Dt\n"
+	"VsqLb1zv5oxMi2uBGoEhgPXajiDz+BBiui5RBYhkl6MCqHui5ZXnUAEQcWGyHnJNQaTUaI\n"
+	"5rNWgH57HJ3qu7blY4s93OCvUDLv8eTw6zJef+TlqjhuWUdPZGdekr/ossSfN31JHTuYnc\n"
+	"KIv7Xgtf+Uo+rXsw8ZdvUtx2S7udKLwGSHMOGt7q63spvQXNo2RXmat/rU/yXGukAFupsm\n"
+	"94lAn4DIJJIP34lIKKyjMhlEqZiwpTiQi9M4ZAPF9Gwj5CyrG2mcdJbyBG3HIoUg0cJw5A\n"
+	"2qITfuPfmRhCiaV/94NFo/H6uLdBVXtm13BkT0uOIi+5/RqbtIvoPICpHDhcNCFAYjrFaO\n"
+	"fnL+4IMPOUerpov3jxSqw4o8LsG/asxs6pLbues4Ovc674UkA6qaOW9ULn5Q2NnS13FWz1\n"
+	"i7d+DsYEXzEgtw==\n"
+	"-----END SSH SIGNATURE-----\n";
+static const char PUB_P256[] =
+	"ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBBuvUp8a8o5xdnZJVfLNTgDa47wS60IvRtzcpZpeucWw2tYfrk6l7xSvo8nAIcmksoaB8L1C9ykfXkroObMnDKA=";
+static const char SIG_P256[] =
+	"-----BEGIN SSH SIGNATURE-----\n"
+	"U1NIU0lHAAAAAQAAAGgAAAATZWNkc2Etc2hhMi1uaXN0cDI1NgAAAAhuaXN0cDI1NgAAAE\n"
+	"EEG69SnxryjnF2dklV8s1OANrjvBLrQi9G3Nylml65xbDa1h+uTqXvFK+jycAhyaSyhoHw\n"
+	"vUL3KR9eSug5sycMoAAAAANnaXQAAAAAAAAABnNoYTUxMgAAAGUAAAATZWNkc2Etc2hhMi\n"
+	"1uaXN0cDI1NgAAAEoAAAAhALoUPHweDVzAPXBuUOYMgzNIFXZ52+UP4YeCHxyLvcvnAAAA\n"
+	"IQDQBeS8mUsgutwrY1D5Lfpa9nmnIVaR8YgE/6FhQ/vudw==\n"
+	"-----END SSH SIGNATURE-----\n";
+static const char PUB_P384[] =
+	"ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBOreVmvPJJBDsbhcBCd4v0MCOZC5FOs3JspCRergW3st9epdj11slce6vzM5VViKE5EZXUzrFl8jfo2bYg0yq4wflZuRo55pIpZvncnevzw9/R5U820dItF1IzAUPUCQWA==";
+static const char SIG_P384[] =
+	"-----BEGIN SSH SIGNATURE-----\n"
+	"U1NIU0lHAAAAAQAAAIgAAAATZWNkc2Etc2hhMi1uaXN0cDM4NAAAAAhuaXN0cDM4NAAAAG\n"
+	"EE6t5Wa88kkEOxuFwEJ3i/QwI5kLkU6zcmykJF6uBbey316l2PXWyVx7q/MzlVWIoTkRld\n"
+	"TOsWXyN+jZtiDTKrjB+Vm5Gjnmkilm+dyd6/PD39HlTzbR0i0XUjMBQ9QJBYAAAAA2dpdA\n"
+	"AAAAAAAAAGc2hhNTEyAAAAhAAAABNlY2RzYS1zaGEyLW5pc3RwMzg0AAAAaQAAADEAlAl/\n"
+	"Ptpa+s8v45nSsHyESFGQJHSy699LXfv9rD+GXP1K9ekvbfFRIaqek0US0tI6AAAAMGo5Vh\n"
+	"rgpLIAV27pODRF3YMYF5MwDcIQqhbTeRgIgwi/5VOj50KCmncZ6WQjOWytOA==\n"
+	"-----END SSH SIGNATURE-----\n";
+static const char PUB_P521[] =
+	"ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBAG87ENZcrhQi8+aeNN/B4zqETgmjcOKL5DO43Mpbga0ZTu89lr38XWG0vu0fhkiPjqcx9da9ZQv4PlssAYE2LvBxABqIEFtA683Ifi1XwYu7XTtDeFYdWBBmG/QrtiyrWe5uAimDsodYGnp6Mq1Wg6HxGqvaG/e798OIS80URdVv7PUpw==";
+static const char SIG_P521[] =
+	"-----BEGIN SSH SIGNATURE-----\n"
+	"U1NIU0lHAAAAAQAAAKwAAAATZWNkc2Etc2hhMi1uaXN0cDUyMQAAAAhuaXN0cDUyMQAAAI\n"
+	"UEAbzsQ1lyuFCLz5p4038HjOoROCaNw4ovkM7jcyluBrRlO7z2WvfxdYbS+7R+GSI+OpzH\n"
+	"11r1lC/g+WywBgTYu8HEAGogQW0Drzch+LVfBi7tdO0N4Vh1YEGYb9Cu2LKtZ7m4CKYOyh\n"
+	"1gaenoyrVaDofEaq9ob97v3w4hLzRRF1W/s9SnAAAAA2dpdAAAAAAAAAAGc2hhNTEyAAAA\n"
+	"pwAAABNlY2RzYS1zaGEyLW5pc3RwNTIxAAAAjAAAAEIBw/NjMjVcOSVPnkt/Bz6nE4ePmk\n"
+	"4H2M3VBQh9p31xxOHvQFyt0tl30wT16YLffujRzybTYEubbaxCP6N2bLosvFYAAABCAaZ0\n"
+	"wSOS3CMqIjSlc5Uq99Pb7tIi4hAFshj2ZgoxdakK/6JkWweW0Pj1eIoXkIMPfvwa3KXgl5\n"
+	"pLL92EXrFXO7KY\n"
+	"-----END SSH SIGNATURE-----\n";
+
+/* Keys of every type OpenSSH users have: RSA and ECDSA signatures verify. */
+static void test_rsa_and_ecdsa(void **state)
+{
+	static const struct {
+		const char *pub, *sig, *fp;
+		enum pg_key_type type;
+	} v[] = {
+		{ PUB_RSA3072, SIG_RSA3072, "SHA256:8WDowVa1Nf1Qwy37YRKzhvX/D8aFQfgMYiXH7X23NOY", PG_KEY_RSA },
+		{ PUB_P256, SIG_P256, "SHA256:03JNSwph4ZGlmoZkia+S4CS1BhjUhX/mPLj3b+wXYQE", PG_KEY_ECDSA_P256 },
+		{ PUB_P384, SIG_P384, "SHA256:ScWBcQoOOWyzsmCttCybXaMurs8xBYNR0QkYd9Yq3cQ", PG_KEY_ECDSA_P384 },
+		{ PUB_P521, SIG_P521, "SHA256:OPTlyKWHTjBORcN9YfoAsX3WNWH9xwSaNvVkeCutFwE", PG_KEY_ECDSA_P521 },
+	};
+	struct pg_buf b = PG_BUF_INIT;
+	struct pg_sshsig sig, bad;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(pg_sshsig_parse_armored(&sig, v[i].sig, strlen(v[i].sig)), 0);
+		assert_int_equal(sig.key.type, v[i].type);
+		pg_buf_reset(&b);
+		pg_pubkey_line(&b, &sig.key);
+		assert_string_equal(b.ptr, v[i].pub);
+		pg_buf_reset(&b);
+		pg_pubkey_fingerprint(&b, &sig.key);
+		assert_string_equal(b.ptr, v[i].fp);
+		assert_int_equal(pg_sshsig_verify(&sig, "git", MSG_KEYS, LEN(MSG_KEYS)), 0);
+		/* Another message, another namespace, a flipped signature bit: no. */
+		expect_error(pg_sshsig_verify(&sig, "git", MSG_KEYS, LEN(MSG_KEYS) - 1),
+			     "does not verify");
+		expect_error(pg_sshsig_verify(&sig, "file", MSG_KEYS, LEN(MSG_KEYS)),
+			     "is for namespace \"git\"");
+		bad = sig;
+		bad.sig[bad.sig_len - 3] ^= 0x01;
+		expect_error(pg_sshsig_verify(&bad, "git", MSG_KEYS, LEN(MSG_KEYS)),
+			     "does not verify");
+	}
+	/* A P-384 signature under a P-256 key does not fit it. */
+	assert_int_equal(pg_sshsig_parse_armored(&sig, SIG_P256, LEN(SIG_P256)), 0);
+	assert_int_equal(pg_sshsig_parse_armored(&bad, SIG_P384, LEN(SIG_P384)), 0);
+	bad.key = sig.key;
+	expect_error(pg_sshsig_verify(&bad, "git", MSG_KEYS, LEN(MSG_KEYS)), "does not fit");
+	pg_buf_free(&b);
+}
+
 static void test_rsa_and_other_types(void **state)
 {
 	struct pg_buf blob = PG_BUF_INIT;
@@ -480,14 +591,15 @@ static void test_rsa_and_other_types(void **state)
 	struct blobspec bs;
 
 	(void)state;
-	/* A real RSA signature by ssh-keygen. */
+	/* A real RSA signature by ssh-keygen, but of a key too small to trust. */
 	expect_error(pg_sshsig_parse_armored(&sig, SIG_RSA, LEN(SIG_RSA)),
-		     "key type \"ssh-rsa\" is not supported (only ssh-ed25519)");
+		     "an RSA key of 1024 bits is too small (at least 2048)");
 
 	memset(&bs, 0, sizeof(bs));
 	bs.key_type = "ecdsa-sha2-nistp256";
 	build_blob(&blob, &bs);
-	expect_error(parse_exact(&sig, blob.ptr, blob.len), "\"ecdsa-sha2-nistp256\"");
+	expect_error(parse_exact(&sig, blob.ptr, blob.len),
+		     "the curve does not match the key type ecdsa-sha2-nistp256");
 	bs.key_type = "ssh-ed25519\x1b[31m";
 	build_blob(&blob, &bs);
 	/* A pusher's bytes come back escaped. */
@@ -1046,7 +1158,7 @@ static void test_sign_round_trip(void **state)
 		assert_int_equal(pg_sshsig_sign_blob(&blob, &k, "pushgate-release-log",
 						     msg.ptr, msg.len), 0);
 		assert_int_equal(parse_exact(&sig, blob.ptr, blob.len), 0);
-		assert_memory_equal(sig.pk, k.pk, 32);
+		assert_memory_equal(sig.key.blob + ED25519_PK_AT, k.pk, 32);
 		assert_int_equal(pg_sshsig_verify(&sig, "pushgate-release-log", msg.ptr,
 						  msg.len), 0);
 		pg_buf_reset(&armored);
@@ -1123,6 +1235,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_armored),
 		cmocka_unit_test(test_lying_lengths),
 		cmocka_unit_test(test_bad_magic_and_version),
+		cmocka_unit_test(test_rsa_and_ecdsa),
 		cmocka_unit_test(test_rsa_and_other_types),
 		cmocka_unit_test(test_namespace_field),
 		cmocka_unit_test(test_reserved_is_ignored),
