@@ -177,9 +177,9 @@ FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -We
                  -Icommon $(shell pkg-config --cflags inih libcrypto libhs libpcre2-8)
 FUZZ_LIBS     := $(shell pkg-config --libs inih libcrypto libhs libpcre2-8) -lm
 # The parsers and what they call; none of them needs libgit2.
-FUZZ_LIB_SRCS := $(addprefix common/,buf.c error.c escape.c wire.c readfile.c sshsig.c \
+FUZZ_LIB_SRCS := $(addprefix common/,buf.c error.c escape.c wire.c readfile.c sshsig.c sshpubkey.c \
                  signers.c json.c logline.c glob.c pathname.c update.c identity.c inifile.c config.c \
-                 secrules.c allowlist.c window.c)
+                 secrules.c allowlist.c window.c logsyslog.c)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:common/%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/secrules_builtin.o
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 

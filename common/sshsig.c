@@ -502,16 +502,11 @@ int pg_sshkey_load_private(struct pg_sshkey *out, const char *path)
 
 /* ---- signing ---- */
 
-static void put_pubkey_blob(struct pg_buf *b, const uint8_t pk[32])
-{
-	pg_wire_put_cstring(b, ED25519);
-	pg_wire_put_string(b, pk, 32);
-}
-
 int pg_sshsig_sign_blob(struct pg_buf *out, const struct pg_sshkey *key,
 			const char *namespace, const void *msg, size_t len)
 {
 	struct pg_buf tbs = PG_BUF_INIT, part = PG_BUF_INIT;
+	struct pg_pubkey pub;
 	EVP_PKEY *pkey = NULL;
 	EVP_MD_CTX *ctx = NULL;
 	unsigned char sig[64];
@@ -541,8 +536,8 @@ int pg_sshsig_sign_blob(struct pg_buf *out, const struct pg_sshkey *key,
 	}
 	pg_buf_put(out, SIG_MAGIC, SIG_MAGIC_LEN);
 	pg_wire_put_u32(out, 1);
-	put_pubkey_blob(&part, key->pk);
-	pg_wire_put_string(out, part.ptr, part.len);
+	pg_pubkey_from_ed25519(&pub, key->pk);
+	pg_wire_put_string(out, pub.blob, pub.len);
 	pg_wire_put_cstring(out, namespace);
 	pg_wire_put_string(out, "", 0);
 	pg_wire_put_cstring(out, "sha512");
@@ -587,37 +582,4 @@ int pg_sshsig_sign(struct pg_buf *armored_out, const struct pg_sshkey *key,
 	pg_sshsig_armor(armored_out, blob.ptr, blob.len);
 	pg_buf_free(&blob);
 	return 0;
-}
-
-void pg_sshkey_public_line(struct pg_buf *out, const uint8_t pk[32])
-{
-	struct pg_buf blob = PG_BUF_INIT;
-
-	put_pubkey_blob(&blob, pk);
-	pg_buf_puts(out, ED25519 " ");
-	pg_base64_encode(out, blob.ptr, blob.len);
-	pg_buf_free(&blob);
-}
-
-void pg_sshkey_fingerprint(struct pg_buf *out, const uint8_t pk[32])
-{
-	struct pg_buf blob = PG_BUF_INIT;
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned int hlen = 0;
-	size_t start;
-
-	put_pubkey_blob(&blob, pk);
-	pg_buf_puts(out, "SHA256:");
-	if (EVP_Digest(blob.ptr, blob.len, h, &hlen, EVP_sha256(), NULL) != 1) {
-		ERR_clear_error();
-		pg_buf_puts(out, "?");
-		pg_buf_free(&blob);
-		return;
-	}
-	start = out->len;
-	pg_base64_encode(out, h, hlen);
-	/* ssh-keygen shows it without the '=' padding. */
-	while (out->len > start && out->ptr[out->len - 1] == '=')
-		out->ptr[--out->len] = '\0';
-	pg_buf_free(&blob);
 }

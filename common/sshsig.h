@@ -96,13 +96,5 @@ int pg_sshsig_sign(struct pg_buf *armored_out, const struct pg_sshkey *key,
 /* Append the armored form of an SSHSIG blob to OUT, as ssh-keygen writes it. */
 void pg_sshsig_armor(struct pg_buf *out, const void *blob, size_t len);
 
-/*
- * Append "ssh-ed25519 AAAA..." for PK, the key as an allowed_signers or
- * authorized_keys line has it (no comment, no newline).
- */
-void pg_sshkey_public_line(struct pg_buf *out, const uint8_t pk[32]);
-
-/* Append "SHA256:..." for PK, the fingerprint `ssh-keygen -l` shows. */
-void pg_sshkey_fingerprint(struct pg_buf *out, const uint8_t pk[32]);
 
 #endif

@@ -28,7 +28,7 @@
 /* 2026-11-29T15:20:07Z */
 #define FIXED_TIME ((time_t)1795965607)
 
-static uint8_t fixed_pk[32];
+static struct pg_pubkey fixed_key;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -36,9 +36,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (pg_base64_decode(&blob, FIXED_KEY_B64, strlen(FIXED_KEY_B64)) < 0 || blob.len != 51)
+	if (pg_base64_decode(&blob, FIXED_KEY_B64, strlen(FIXED_KEY_B64)) < 0 ||
+	    pg_pubkey_parse(&fixed_key, blob.ptr, blob.len, "fixed key") < 0)
 		abort();
-	memcpy(fixed_pk, blob.ptr + 19, 32);	/* after string "ssh-ed25519" and the length */
 	pg_buf_free(&blob);
 	return 0;
 }
@@ -47,7 +47,7 @@ static void check_find(const struct pg_signers *s, const char *ns, time_t when)
 {
 	struct pg_buf why = PG_BUF_INIT;
 	const char *principal = (const char *)1;
-	int rc = pg_signers_find(s, fixed_pk, ns, when, &principal, &why);
+	int rc = pg_signers_find(s, &fixed_key, ns, when, &principal, &why);
 
 	if (rc == 0) {
 		if (!principal || why.len)
@@ -66,7 +66,7 @@ static void check_find(const struct pg_signers *s, const char *ns, time_t when)
 		abort();
 	}
 	/* The same question without WHY or principal_out must get the same answer. */
-	if (pg_signers_find(s, fixed_pk, ns, when, NULL, NULL) != rc)
+	if (pg_signers_find(s, &fixed_key, ns, when, NULL, NULL) != rc)
 		abort();
 	pg_buf_free(&why);
 }
@@ -98,8 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_find(s, "pushgate-release-log", FIXED_TIME);
 	check_find(s, NULL, FIXED_TIME);
 	check_find(s, "git", (time_t)0);
-	(void)pg_signers_principal_allowed(s, fixed_pk, "alice", "git", FIXED_TIME, &why);
-	(void)pg_signers_principal_allowed(s, fixed_pk, "pushgate", "pushgate-release-log",
+	(void)pg_signers_principal_allowed(s, &fixed_key, "alice", "git", FIXED_TIME, &why);
+	(void)pg_signers_principal_allowed(s, &fixed_key, "pushgate", "pushgate-release-log",
 					   FIXED_TIME, &why);
 	pg_buf_free(&why);
 	pg_signers_free(s);

@@ -45,8 +45,8 @@ static void try_verify(const struct pg_sshsig *sig)
 	(void)pg_sshsig_verify(sig, "git", FUZZ_MSG, strlen(FUZZ_MSG));
 	(void)pg_sshsig_verify(sig, "git", "", 0);
 	/* What messages and `pushgate` print about the signer. */
-	pg_sshkey_fingerprint(&b, sig->pk);
-	pg_sshkey_public_line(&b, sig->pk);
+	pg_pubkey_fingerprint(&b, &sig->key);
+	pg_pubkey_line(&b, &sig->key);
 	pg_buf_free(&b);
 }
 
@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* A key that loads must sign, and its signature must verify. */
 		if (pg_sshsig_sign_blob(&out, &key, "git", FUZZ_MSG, strlen(FUZZ_MSG)) != 0 ||
 		    pg_sshsig_parse_blob(&sig, out.ptr, out.len) != 0 ||
-		    memcmp(sig.pk, key.pk, 32) != 0 ||
+		    sig.key.type != PG_KEY_ED25519 || memcmp(sig.key.blob + 19, key.pk, 32) != 0 ||
 		    pg_sshsig_verify(&sig, "git", FUZZ_MSG, strlen(FUZZ_MSG)) != 0)
 			abort();
 		pg_buf_free(&out);
