@@ -81,7 +81,7 @@ struct run {
 	struct pg_buf fps;		/* fingerprints, for the log */
 	size_t nfps, allowed;
 	unsigned gen;			/* this update's, for dirty->listed */
-	const git_commit *commit;
+	const git_oid *commit;		/* the one being walked */
 	struct pg_buf folded;
 	git_odb *odb;
 	/* pushgate scan: findings go here instead */
@@ -315,7 +315,7 @@ static int check_secrets(struct run *run, const struct pg_path_change *c)
 	if (d->nlisted == d->hits.n)
 		return 0;
 	hits = &d->hits;
-	git_oid_tostr(abbrev, sizeof(abbrev), git_commit_id(run->commit));
+	git_oid_tostr(abbrev, sizeof(abbrev), run->commit);
 	for (size_t i = 0; i < hits->n && rc == 0; i++) {
 		const struct pg_secret_hit *h = &hits->hit[i];
 		const struct pg_secrule *r = &run->sec->set->rules[h->rule];
@@ -329,7 +329,7 @@ static int check_secrets(struct run *run, const struct pg_path_change *c)
 		allowed = pg_allowlist_has(run->sec->allowed, fp.ptr);
 		if (run->fn) {
 			struct pg_secret_finding f = {
-				git_commit_id(run->commit), c->path, h->line, r->name, h->masked, fp.ptr,
+				run->commit, c->path, h->line, r->name, h->masked, fp.ptr,
 				allowed
 			};
 
@@ -356,7 +356,7 @@ static int check_path_rules(struct run *run, const struct pg_path_change *c)
 	int sized = 0;
 	size_t size = 0;
 
-	git_oid_tostr(abbrev, sizeof(abbrev), git_commit_id(run->commit));
+	git_oid_tostr(abbrev, sizeof(abbrev), run->commit);
 	for (size_t i = 0; i < run->nprules; i++) {
 		const struct pg_rule *r = run->prules[i];
 		const char *p = r->case_sensitive ? c->path : folded(run, c);
@@ -428,7 +428,7 @@ static int on_commit(git_commit *commit, void *arg)
 {
 	struct run *run = arg;
 
-	run->commit = commit;
+	run->commit = git_commit_id(commit);
 	return pg_pathwalk_commit(run->m->pw, commit, PG_MERGE_PARENTS, &visitor, run) < 0 ? -1 : 0;
 }
 
@@ -689,7 +689,7 @@ int pg_content_check(const struct pg_content_checks *c, const struct pg_update *
 	return rc;
 }
 
-static int scan_commit(git_commit *commit, void *arg)
+static int scan_commit(const git_oid *commit, void *arg)
 {
 	((struct run *)arg)->commit = commit;
 	return 0;

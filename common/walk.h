@@ -113,7 +113,7 @@ int pg_pathwalk_commit(struct pg_pathwalk *pw, const git_commit *commit,
  * error.  0 or -1.
  */
 int pg_walk_files(git_repository *repo, const git_oid *commits, size_t n, int by_path,
-		  int (*on_commit)(git_commit *commit, void *arg),
+		  int (*on_commit)(const git_oid *commit, void *arg),
 		  const struct pg_path_visitor *v, void *arg);
 
 #endif

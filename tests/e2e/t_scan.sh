@@ -108,4 +108,24 @@ expect_contains "saying why" "$T/broken.err" "cannot read blob $blob"
 scan "$T/broken1" 1
 check "as one job does" test $? -eq 2
 
+# Crafted objects: the walk reads trees and commits itself, and refuses
+# what git would not write: a tree entry whose mode is not octal, and a
+# commit whose tree is a blob.  The scan fails (exit 2) and says which.
+crafted=$T/crafted.git
+git init -q --bare "$crafted"
+good=$(printf 'plain\n' | git -C "$crafted" hash-object -w --stdin)
+badtree=$(printf '100844 a.txt\0' | cat - <(perl -e 'print pack("H*", $ARGV[0])' "$good") |
+	git -C "$crafted" hash-object -t tree -w --literally --stdin)
+c1=$(git -C "$crafted" commit-tree -m "bad mode" "$badtree")
+git -C "$crafted" update-ref refs/heads/main "$c1"
+"$PUSHGATE_BUILD/pushgate" scan -c "$T/pushgate.ini" --git-dir "$crafted" >"$T/crafted" 2>"$T/crafted.err"
+check "a tree with a mode that is not octal: exit 2" test $? -eq 2
+expect_contains "naming the tree" "$T/crafted.err" "cannot read tree $badtree: a malformed entry"
+blobtree=$(printf 'tree %s\nauthor a <a@example.com> 1 +0000\ncommitter a <a@example.com> 1 +0000\n\nblob as tree\n' "$good" |
+	git -C "$crafted" hash-object -t commit -w --literally --stdin)
+git -C "$crafted" update-ref refs/heads/main "$blobtree"
+"$PUSHGATE_BUILD/pushgate" scan -c "$T/pushgate.ini" --git-dir "$crafted" >"$T/crafted2" 2>"$T/crafted2.err"
+check "a commit whose tree is a blob: exit 2" test $? -eq 2
+expect_contains "saying so" "$T/crafted2.err" "cannot read tree $good: it is a blob"
+
 done_testing
