@@ -27,7 +27,7 @@ static size_t entry(unsigned char *out, const char *mode, const char *name, size
 static int parse_all(const unsigned char *buf, size_t len, struct pg_rawtree_entry *e, int max)
 {
 	const unsigned char *pos = buf;
-	int n = 0, r;
+	int n = 0, r = 0;
 
 	while (n < max && (r = pg_rawtree_next(&pos, buf + len, &e[n])) == 1)
 		n++;
