@@ -13,6 +13,7 @@
 #include "allowlist.h"
 #include "buf.h"
 #include "error.h"
+#include "gitinit.h"
 #include "glob.h"
 #include "knownrefs.h"
 #include "oidset.h"
@@ -670,9 +671,7 @@ int pg_content_check(const struct pg_content_checks *c, const struct pg_update *
 	    (change != PG_CHANGE_CREATE && git_oid_fromstr(&old, u->old_hex) < 0)) {
 		pg_error_set("bad object id in the update of %s", u->ref);
 		rc = -1;
-	} else if (git_repository_odb(&run.odb, c->repo) < 0) {
-		pg_error_set("cannot open the object database: %s",
-			     git_error_last() ? git_error_last()->message : "?");
+	} else if (pg_git_odb(&run.odb, c->repo) < 0) {
 		rc = -1;
 	} else {
 		rc = covered_tips(&run, u, c->repo_name, &tips, &ntips);
@@ -720,11 +719,8 @@ int pg_content_scan(git_repository *repo, const struct pg_config *cfg, const git
 	use_secrets(&run, cfg->secrets);
 	run.fn = fn;
 	run.fn_arg = arg;
-	if (git_repository_odb(&run.odb, repo) < 0) {
-		pg_error_set("cannot open the object database: %s",
-			     git_error_last() ? git_error_last()->message : "?");
+	if (pg_git_odb(&run.odb, repo) < 0)
 		rc = -1;
-	}
 	if (rc == 0)
 		rc = pg_walk_files(repo, commits, n, path_dependent(&run), scan_commit,
 				   &scan_visitor, &run);

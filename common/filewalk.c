@@ -10,13 +10,13 @@
 #include "walk.h"
 #include "buf.h"
 #include "error.h"
+#include "gitinit.h"
 #include "oidset.h"
 #include "rawtree.h"
 
 #include <string.h>
 
 struct files {
-	git_repository *repo;
 	git_odb *odb;
 	struct pg_oidset *seen;		/* trees, or (tree, path) keys; bounded: a
 					 * tree forgotten is read again, no more */
@@ -151,17 +151,14 @@ int pg_walk_files(git_repository *repo, const git_oid *commits, size_t n, int by
 		  int (*on_commit)(const git_oid *commit, void *arg),
 		  const struct pg_path_visitor *v, void *arg)
 {
-	struct files f = { repo, NULL, pg_oidset_new_bounded(PG_MEMO_MAX_IDS), by_path, PG_BUF_INIT,
+	struct files f = { NULL, pg_oidset_new_bounded(PG_MEMO_MAX_IDS), by_path, PG_BUF_INIT,
 			   PG_BUF_INIT, v, arg };
 	int rc = 0;
 
-	if (git_repository_odb(&f.odb, repo) < 0) {
-		pg_error_set("cannot open the object database: %s",
-			     git_error_last() ? git_error_last()->message : "?");
+	if (pg_git_odb(&f.odb, repo) < 0) {
 		pg_oidset_free(f.seen);
 		return -1;
 	}
-
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		git_oid tree;
 

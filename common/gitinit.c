@@ -16,6 +16,7 @@
  * certificates differently, this stops saving time and changes nothing else.
  */
 #include "gitinit.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,4 +83,15 @@ int pg_git_open(git_repository **out, const char *git_dir)
 void pg_git_shutdown(void)
 {
 	git_libgit2_shutdown();
+}
+
+int pg_git_odb(git_odb **out, git_repository *repo)
+{
+	if (git_repository_odb(out, repo) < 0) {
+		const git_error *e = git_error_last();
+
+		pg_error_set("cannot open the object database: %s", e && e->message ? e->message : "?");
+		return -1;
+	}
+	return 0;
 }

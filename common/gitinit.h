@@ -18,4 +18,7 @@ void pg_git_shutdown(void);
  */
 int pg_git_open(git_repository **out, const char *git_dir);
 
+/* REPO's object database into *OUT: 0, or -1 with the error set (error.h). */
+int pg_git_odb(git_odb **out, git_repository *repo);
+
 #endif
